@@ -1,0 +1,3 @@
+from kzai_lint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Static analysis of Python modules shared by rules and guard analysis."""

@@ -1,0 +1,409 @@
+"""The detection catalogue: codes, capabilities, call signals, model ids, datasets, label sets.
+
+Knowledge lives in the YAML files beside this module so that new libraries, model ids and label
+vocabularies are added as data, not as if-chains in rules. The loader validates every entry into
+frozen dataclasses and rejects unknown keys, so a typo in the catalogue fails loudly in tests.
+Plugins can extend the catalogue with the same YAML shape (`extend`).
+"""
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from kzai_lint.model import Severity
+
+CATALOGUE_VERSION = "2026.11.27"
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is malformed (unknown key, unknown capability, bad pattern)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    code: str
+    clause: str
+    title: str
+    severity: Severity
+    hooks: tuple[str, ...]
+    advice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    name: str
+    code: str
+    does: str
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArgSelect:
+    """Capabilities chosen by a call argument (e.g. DeepFace.analyze `actions`)."""
+
+    arg: str
+    position: int | None
+    values: Mapping[str, str | None]
+    default: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArgRef:
+    arg: str
+    position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallSignal:
+    name: str
+    role: str
+    capabilities: tuple[str, ...] = ()
+    select: ArgSelect | None = None
+    model_arg: ArgRef | None = None
+    unless: Mapping[str, Any] = field(default_factory=dict)
+    when_kwarg: str | None = None
+    verified_in: str = ""
+
+    @property
+    def is_pattern(self) -> bool:
+        return "*" in self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPattern:
+    regex: re.Pattern[str]
+    capability: str
+    loader_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSignal:
+    name: str
+    regex: re.Pattern[str]
+    capability: str
+    ids_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSet:
+    name: str
+    capability: str
+    min: int
+    context: str
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMatch:
+    capability: str
+    exact: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    codes: Mapping[str, CodeInfo]
+    capabilities: Mapping[str, Capability]
+    calls: tuple[CallSignal, ...]
+    models: Mapping[str, str]
+    model_patterns: tuple[ModelPattern, ...]
+    exclude_patterns: tuple[re.Pattern[str], ...]
+    weight_extensions: frozenset[str]
+    datasets: tuple[DatasetSignal, ...]
+    label_sets: tuple[LabelSet, ...]
+    biometric_context: re.Pattern[str]
+    ml_context: re.Pattern[str]
+    not_person_context: re.Pattern[str]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    # ---- look-ups used by rules -------------------------------------------------------------
+    def code_info(self, code: str) -> CodeInfo:
+        return self.codes[code]
+
+    def capability(self, name: str) -> Capability:
+        return self.capabilities[name]
+
+    @functools.cached_property
+    def _exact_calls(self) -> dict[str, tuple[CallSignal, ...]]:
+        table: dict[str, list[CallSignal]] = {}
+        for sig in self.calls:
+            if not sig.is_pattern:
+                table.setdefault(sig.name, []).append(sig)
+        return {k: tuple(v) for k, v in table.items()}
+
+    @functools.cached_property
+    def _pattern_calls(self) -> tuple[tuple[re.Pattern[str], CallSignal], ...]:
+        out = []
+        for sig in self.calls:
+            if sig.is_pattern:
+                rx = re.escape(sig.name).replace(r"\*", r"[\w.]+")
+                out.append((re.compile(rx + r"\Z"), sig))
+        return tuple(out)
+
+    def calls_for(self, qualname: str) -> tuple[CallSignal, ...]:
+        """Call signals whose name matches a resolved dotted call name."""
+        found = list(self._exact_calls.get(qualname, ()))
+        found.extend(sig for rx, sig in self._pattern_calls if rx.match(qualname))
+        return tuple(found)
+
+    def classify_model(self, value: str, *, loader: bool) -> ModelMatch | None:
+        """Capability of a model id, hub id or weight file name, if it carries one.
+
+        `loader` says the string was passed to a model-loading call, which admits the broad
+        patterns; a bare string needs an exact id, a hub-like id or a weight file name.
+        """
+        text = value.strip()
+        for prefix in ("hf-hub:", "hf_hub:", "hf://", "https://huggingface.co/"):
+            if text.lower().startswith(prefix):
+                text = text[len(prefix):]
+        key = text.lower().rstrip("/")
+        if key in self.models:
+            return ModelMatch(self.models[key], True, text)
+        if not text or len(text) > 300 or "\n" in text:
+            return None
+        tail = key.rsplit("/", 1)[-1]
+        if any(rx.search(key) for rx in self.exclude_patterns):
+            return None
+        ext = tail.rsplit(".", 1)[-1] if "." in tail else ""
+        is_weight_file = ext in self.weight_extensions
+        is_hub_id = bool(_HUB_ID.match(text))
+        if not (loader or is_weight_file or is_hub_id):
+            return None
+        for pat in self.model_patterns:
+            if pat.loader_only and not loader:
+                continue
+            if pat.regex.search(tail):
+                return ModelMatch(pat.capability, False, text)
+        return None
+
+    def classify_dataset(self, value: str, *, as_id: bool = False) -> DatasetSignal | None:
+        text = value.strip().lower()
+        if not text or len(text) > 300:
+            return None
+        for ds in self.datasets:
+            if ds.ids_only and not as_id:
+                continue
+            if ds.regex.search(text):
+                return ds
+        return None
+
+    def label_matches(self, terms: Iterable[str]) -> list[tuple[LabelSet, frozenset[str]]]:
+        """Label sets reaching their minimum overlap with these terms."""
+        normalised = {_norm_label(t) for t in terms if isinstance(t, str)}
+        normalised.discard("")
+        out = []
+        for ls in self.label_sets:
+            hit = frozenset(normalised & ls.terms)
+            if len(hit) >= ls.min:
+                out.append((ls, hit))
+        return out
+
+    @functools.cached_property
+    def keywords(self) -> frozenset[str]:
+        """Literal strings any catalogue signal needs; feeds the prefilter."""
+        words: set[str] = set()
+        for sig in self.calls:
+            root = sig.name.split(".", 1)[0]
+            words.add(root.lower())
+        for model_id in self.models:
+            words.add(model_id.rsplit("/", 1)[-1])
+        return frozenset(words)
+
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}/[A-Za-z0-9][\w.\-]{0,95}$")
+
+
+def _norm_label(term: str) -> str:
+    t = term.strip().lower().replace("-", " ").replace("_", " ")
+    return " ".join(t.split())
+
+
+def _check_keys(where: str, data: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+
+
+def _compile(where: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise CatalogueError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+
+
+def _arg_ref(where: str, data: Mapping[str, Any]) -> ArgRef:
+    _check_keys(where, data, {"arg", "position"})
+    return ArgRef(str(data["arg"]), data.get("position"))
+
+
+def _call(where: str, data: Mapping[str, Any]) -> CallSignal:
+    _check_keys(
+        where,
+        data,
+        {"name", "role", "capabilities", "select", "model_arg", "unless", "when_kwarg", "verified_in"},
+    )
+    select = None
+    if "select" in data:
+        s = data["select"]
+        _check_keys(where + ".select", s, {"arg", "position", "values", "default"})
+        select = ArgSelect(
+            str(s["arg"]),
+            s.get("position"),
+            {str(k): (None if v is None else str(v)) for k, v in (s.get("values") or {}).items()},
+            tuple(str(x) for x in s.get("default") or ()),
+        )
+    role = str(data.get("role", "operation"))
+    if role not in ("operation", "constructor"):
+        raise CatalogueError(f"{where}: role must be operation or constructor")
+    return CallSignal(
+        name=str(data["name"]),
+        role=role,
+        capabilities=tuple(data.get("capabilities") or ()),
+        select=select,
+        model_arg=_arg_ref(where + ".model_arg", data["model_arg"]) if "model_arg" in data else None,
+        unless=dict(data.get("unless") or {}),
+        when_kwarg=data.get("when_kwarg"),
+        verified_in=str(data.get("verified_in", "")),
+    )
+
+
+_SECTIONS = {
+    "codes",
+    "capabilities",
+    "calls",
+    "models",
+    "model_patterns",
+    "exclude_patterns",
+    "weight_extensions",
+    "datasets",
+    "label_sets",
+    "biometric_context",
+    "ml_context",
+    "not_person_context",
+}
+
+
+def _merge(raw: dict[str, Any], doc: Mapping[str, Any], where: str, extra_sections: set[str]) -> None:
+    for key, value in doc.items():
+        if key not in _SECTIONS and key not in extra_sections:
+            raise CatalogueError(f"{where}: unknown section {key!r}")
+        if isinstance(value, dict):
+            raw.setdefault(key, {}).update(value)
+        elif isinstance(value, list):
+            raw.setdefault(key, []).extend(value)
+        else:
+            raw[key] = value
+
+
+def build(raw: Mapping[str, Any]) -> Catalogue:
+    """Validate merged raw YAML into a Catalogue."""
+    codes = {}
+    for code, info in (raw.get("codes") or {}).items():
+        _check_keys(f"codes.{code}", info, {"clause", "title", "severity", "hooks", "advice"})
+        codes[code] = CodeInfo(code, info["clause"], info["title"], Severity(info["severity"]), tuple(info.get("hooks") or ()), str(info.get("advice", "")))
+    caps = {}
+    for name, info in (raw.get("capabilities") or {}).items():
+        _check_keys(f"capabilities.{name}", info, {"code", "does", "severity"})
+        if info["code"] not in codes:
+            raise CatalogueError(f"capabilities.{name}: unknown code {info['code']}")
+        sev = Severity(info["severity"]) if info.get("severity") else None
+        caps[name] = Capability(name, info["code"], info["does"], sev)
+
+    def need_cap(where: str, cap: str | None) -> None:
+        if cap is not None and cap not in caps:
+            raise CatalogueError(f"{where}: unknown capability {cap!r}")
+
+    calls = []
+    for i, entry in enumerate(raw.get("calls") or []):
+        sig = _call(f"calls[{i}] {entry.get('name')}", entry)
+        for cap in sig.capabilities:
+            need_cap(sig.name, cap)
+        if sig.select:
+            for cap in sig.select.values.values():
+                need_cap(sig.name, cap)
+        calls.append(sig)
+    models = {}
+    for model_id, info in (raw.get("models") or {}).items():
+        _check_keys(f"models.{model_id}", info, {"capability", "source"})
+        need_cap(model_id, info["capability"])
+        models[str(model_id).lower()] = info["capability"]
+    patterns = []
+    for i, entry in enumerate(raw.get("model_patterns") or []):
+        _check_keys(f"model_patterns[{i}]", entry, {"pattern", "capability", "loader_only"})
+        need_cap(f"model_patterns[{i}]", entry["capability"])
+        patterns.append(ModelPattern(_compile(f"model_patterns[{i}]", entry["pattern"]), entry["capability"], bool(entry.get("loader_only"))))
+    datasets = []
+    for i, entry in enumerate(raw.get("datasets") or []):
+        _check_keys(f"datasets[{i}]", entry, {"name", "pattern", "capability", "ids_only"})
+        need_cap(entry["name"], entry["capability"])
+        datasets.append(DatasetSignal(entry["name"], _compile(entry["name"], entry["pattern"]), entry["capability"], bool(entry.get("ids_only"))))
+    label_sets = []
+    for name, entry in (raw.get("label_sets") or {}).items():
+        _check_keys(f"label_sets.{name}", entry, {"capability", "min", "context", "terms"})
+        need_cap(name, entry["capability"])
+        label_sets.append(LabelSet(name, entry["capability"], int(entry["min"]), str(entry.get("context", "ml")), frozenset(_norm_label(t) for t in entry["terms"])))
+    extra = {k: v for k, v in raw.items() if k not in _SECTIONS and k != "x-sections"}
+    return Catalogue(
+        codes=codes,
+        capabilities=caps,
+        calls=tuple(calls),
+        models=models,
+        model_patterns=tuple(patterns),
+        exclude_patterns=tuple(_compile("exclude_patterns", p) for p in raw.get("exclude_patterns") or ()),
+        weight_extensions=frozenset(str(x).lower() for x in raw.get("weight_extensions") or ()),
+        datasets=tuple(datasets),
+        label_sets=tuple(label_sets),
+        biometric_context=_compile("biometric_context", raw.get("biometric_context", "(?!x)x")),
+        ml_context=_compile("ml_context", raw.get("ml_context", "(?!x)x")),
+        not_person_context=_compile("not_person_context", raw.get("not_person_context", "(?!x)x")),
+        extra=extra,
+    )
+
+
+EXTRA_SECTIONS: set[str] = set()
+"""Sections that rule modules register for their own data (e.g. prose phrases, PII columns)."""
+
+
+def register_section(name: str) -> None:
+    """Let a rule family keep its own data in the catalogue under a new top-level key."""
+    EXTRA_SECTIONS.add(name)
+
+
+def builtin_raw() -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    base = resources.files(__name__)
+    files = [base / "codes.yaml"] + sorted(
+        (p for p in (base / "signals").iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
+    )
+    for path in files:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        _merge(raw, doc, path.name, EXTRA_SECTIONS | _known_extra_sections(doc))
+    return raw
+
+
+def _known_extra_sections(doc: Mapping[str, Any]) -> set[str]:
+    """A signals file may add sections of its own by naming them in its `x-sections` list."""
+    return set(doc.get("x-sections") or ()) | ({"x-sections"} if "x-sections" in doc else set())
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Catalogue:
+    """The built-in catalogue (cached per process)."""
+    return build(builtin_raw())
+
+
+def extend(base: Catalogue, extension: Mapping[str, Any]) -> Catalogue:
+    """A catalogue with a plugin's extension merged in (same YAML shape as the built-in files)."""
+    raw = builtin_raw()
+    _merge(raw, extension, "extension", EXTRA_SECTIONS | _known_extra_sections(extension))
+    return build(raw)
+
+
+def match_glob(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)

@@ -1,0 +1,442 @@
+"""The scan pipeline: per file, build the sources enabled rules need, run them, turn hits into
+findings with a status; then repository-level rules; then one sorted RunResult.
+
+The engine is a pure function of file bytes, settings and rules. Per-file problems become
+`FileError` values, never exceptions escaping a worker; what crosses the process boundary is
+plain frozen data.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from kzai_lint import selection
+from kzai_lint.catalogue import Catalogue
+from kzai_lint.context import FileContext, RepoIndex
+from kzai_lint.discovery import DiscoveredFile, Discovery
+from kzai_lint.fingerprint import fingerprint
+from kzai_lint.model import (
+    CONFIG_KINDS,
+    Confidence,
+    FileError,
+    FileKind,
+    Finding,
+    Hit,
+    RunResult,
+    Severity,
+    Status,
+)
+from kzai_lint.prefilter import Prefilter
+from kzai_lint.rule import DocumentRule, PythonRule, RepoRule, Rule
+
+BINARY_SNIFF = 8192
+
+
+@dataclass
+class ScanPlan:
+    rules: tuple[Rule, ...]
+    catalogue: Catalogue
+    settings: Any
+    debug: bool = False
+    use_prefilter: bool = True
+    prefilters: dict[FileKind, Prefilter] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_kind: dict[FileKind, list[str] | None] = {}
+        for rule in self.rules:
+            if isinstance(rule, RepoRule):
+                continue
+            words = rule.keywords()
+            for kind in rule.meta.kinds:
+                current = by_kind.get(kind, [])
+                if words is None or current is None:
+                    by_kind[kind] = None
+                else:
+                    current.extend(words)
+                    by_kind[kind] = current
+        self.prefilters = {k: Prefilter(v) for k, v in by_kind.items()}
+
+    def file_rules(self, kind: FileKind) -> list[Rule]:
+        return [r for r in self.rules if not isinstance(r, RepoRule) and kind in r.meta.kinds]
+
+    def repo_rules(self) -> list[RepoRule]:
+        return [r for r in self.rules if isinstance(r, RepoRule)]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[FileError, ...] = ()
+    facts: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    scanned: bool = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and decoding
+# ---------------------------------------------------------------------------------------------
+
+def read_text(file: DiscoveredFile, settings: Any) -> tuple[str | None, bytes | None, FileError | None]:
+    limit = getattr(settings, "max_file_size", 10 * 1024 * 1024)
+    try:
+        size = os.path.getsize(file.abspath)
+        if file.kind is FileKind.TABULAR:
+            with open(file.abspath, "rb") as fh:
+                data = fh.read(65536)
+        else:
+            if size > limit:
+                return None, None, FileError(file.relpath, "too-large", f"{size} bytes is over the {limit}-byte limit (max-file-size)")
+            with open(file.abspath, "rb") as fh:
+                data = fh.read()
+    except OSError as exc:
+        return None, None, FileError(file.relpath, "read-error", exc.strerror or str(exc))
+    if b"\0" in data[:BINARY_SNIFF] and file.kind is not FileKind.TABULAR:
+        return None, data, FileError(file.relpath, "binary", "binary content (NUL bytes); not scanned")
+    text, error = decode(data, file)
+    return text, data, error
+
+
+def decode(data: bytes, file: DiscoveredFile) -> tuple[str | None, FileError | None]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        if file.kind is FileKind.PYTHON:
+            import io
+            import tokenize
+
+            try:
+                encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+                return data.decode(encoding), None
+            except (SyntaxError, LookupError, UnicodeDecodeError):
+                pass
+        if file.kind is FileKind.TABULAR:
+            return data.decode("utf-8", "replace"), None
+        return None, FileError(file.relpath, "encoding", f"not valid UTF-8 (byte {exc.start}); not scanned")
+
+
+# ---------------------------------------------------------------------------------------------
+# One file
+# ---------------------------------------------------------------------------------------------
+
+def scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
+    try:
+        return _scan_file(file, plan)
+    except Exception as exc:  # noqa: BLE001 - a bad file never stops the run
+        if plan.debug:
+            raise
+        return FileResult(file.relpath, errors=(FileError(file.relpath, "rule-error", f"internal error: {exc!r}"),))
+
+
+def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
+    rules = plan.file_rules(file.kind)
+    text, data, error = read_text(file, plan.settings)
+    if error is not None:
+        return FileResult(file.relpath, errors=(error,), scanned=False)
+    assert text is not None
+    ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings)
+    prefilter = plan.prefilters.get(file.kind)
+    if not rules or (plan.use_prefilter and prefilter is not None and not prefilter.may_match(text)):
+        return FileResult(file.relpath, facts=ctx.facts)
+    errors: list[FileError] = []
+    try:
+        _build_source(ctx, data)
+    except SourceFailure as failure:
+        return FileResult(file.relpath, errors=(failure.error,), scanned=False)
+    if ctx.document is not None and getattr(ctx.document, "bad_cells", ()):
+        for cell, message in ctx.document.bad_cells:
+            errors.append(FileError(file.relpath, "parse-error", f"cell {cell}: {message}", None))
+    hits: list[tuple[Rule, Hit]] = []
+    for rule in rules:
+        try:
+            hits.extend((rule, hit) for hit in rule.check(ctx))
+        except Exception as exc:  # noqa: BLE001 - one crashing rule never stops the others
+            if plan.debug:
+                raise
+            errors.append(FileError(file.relpath, "rule-error", f"{rule.meta.id} crashed: {exc!r}"))
+    findings = tuple(make_findings(hits, ctx, plan))
+    return FileResult(file.relpath, findings, tuple(errors), ctx.facts)
+
+
+class SourceFailure(Exception):
+    def __init__(self, error: FileError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _build_source(ctx: FileContext, data: bytes | None) -> None:
+    from kzai_lint.sources import DocumentError, load_document
+    from kzai_lint.sources.python import PythonParseError, parse_python
+
+    try:
+        if ctx.kind is FileKind.PYTHON:
+            ctx.python = parse_python(ctx.text, ctx.path)
+        elif ctx.kind is FileKind.NOTEBOOK:
+            from kzai_lint.sources.notebook import parse_notebook
+
+            notebook = parse_notebook(ctx.text)
+            ctx.document = notebook
+            ctx.python = parse_python(notebook.code, ctx.path, line_map=notebook.line_map or [(0, 1)])
+        else:
+            ctx.document = load_document(ctx.kind, ctx.text, ctx.path, data)
+    except PythonParseError as exc:
+        raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), exc.line)) from None
+    except DocumentError as exc:
+        raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), exc.line)) from None
+    except ValueError as exc:
+        raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), getattr(exc, "line", None))) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Hits -> findings
+# ---------------------------------------------------------------------------------------------
+
+def _severity(rule: Rule, hit: Hit, catalogue: Catalogue) -> Severity:
+    if hit.severity is not None:
+        return hit.severity
+    if hit.capability and hit.capability in catalogue.capabilities:
+        cap_sev = catalogue.capabilities[hit.capability].severity
+        if cap_sev is not None:
+            return cap_sev
+    if rule.meta.severity is not None:
+        return rule.meta.severity
+    return catalogue.codes[rule.meta.code].severity
+
+
+def make_findings(hits: Iterable[tuple[Rule, Hit]], ctx: FileContext | None, plan: ScanPlan, *, path: str | None = None) -> list[Finding]:
+    catalogue = plan.catalogue
+    settings = plan.settings
+    seen: dict[tuple[Any, ...], Finding] = {}
+    occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
+    out: list[Finding] = []
+    for rule, hit in hits:
+        code = rule.meta.code
+        info = catalogue.codes[code]
+        fpath = hit.path or path or (ctx.path if ctx else ".")
+        confidence = hit.confidence or rule.meta.confidence
+        if ctx is not None and ctx.low_weight:
+            confidence = confidence.lowered()
+        if confidence.rank < settings.min_confidence.rank:
+            continue
+        span = hit.span
+        key = (code, fpath, span.cell if span else None, span.line if span else None, span.column if span else None)
+        status, mitigation = Status.OPEN, None
+        if selection.per_file_ignored(fpath, code, info.clause, settings.per_file_ignores):
+            status, mitigation = Status.SUPPRESSED, "per-file-ignores in configuration"
+        elif ctx is not None and not getattr(settings, "ignore_suppressions", False):
+            found = _inline_suppression(ctx, code, hit)
+            if found is not None:
+                status, mitigation = Status.SUPPRESSED, found
+        if status is Status.OPEN and ctx is not None and hit.node is not None and ctx.python is not None:
+            guard = _guard(ctx, hit, info.hooks, settings)
+            if guard is not None:
+                status, mitigation = Status.MITIGATED, guard
+        severity = _severity(rule, hit, catalogue)
+        anchor_key = (code, hit.anchor, hit.evidence)
+        occurrence = occurrences[anchor_key]
+        occurrences[anchor_key] += 1
+        finding = Finding(
+            code=code,
+            clause=info.clause,
+            title=info.title,
+            severity=severity,
+            confidence=confidence,
+            status=status,
+            path=fpath,
+            line=span.line if span else None,
+            column=span.column if span else None,
+            end_line=span.end_line if span else None,
+            end_column=span.end_column if span else None,
+            message=hit.message,
+            evidence=hit.evidence,
+            mitigation=mitigation,
+            fingerprint=fingerprint(code, fpath, hit.anchor, hit.evidence, occurrence),
+            rule=rule.meta.id,
+            capability=hit.capability,
+            cell=span.cell if span else None,
+        )
+        previous = seen.get(key)
+        if previous is not None:
+            # One finding per call site and code: keep the stronger one.
+            if (previous.confidence.rank, previous.severity.rank) >= (finding.confidence.rank, finding.severity.rank):
+                continue
+            out.remove(previous)
+        seen[key] = finding
+        out.append(finding)
+    return out
+
+
+def _inline_suppression(ctx: FileContext, code: str, hit: Hit) -> str | None:
+    from kzai_lint import suppression
+
+    if hit.span is None:
+        return None
+    cache = ctx.facts.setdefault("_suppressions", [])
+    if not cache:
+        cache.append((_parse_suppressions(ctx),))
+    parsed = cache[0][0]
+    table = parsed.get(hit.span.cell, [])
+    found = suppression.find(table, code, hit.span.line, hit.span.end_line)
+    if found is None:
+        return None
+    if not found.reason:
+        if getattr(ctx.settings, "require_reason", True):
+            return None
+        return "inline suppression (no reason given)"
+    return f"inline suppression at line {found.line}: {found.reason}"
+
+
+def _parse_suppressions(ctx: FileContext) -> dict[int | None, list[Any]]:
+    from kzai_lint import suppression
+
+    if ctx.kind is FileKind.PYTHON:
+        return {None: suppression.parse_python(ctx.text)[0]}
+    if ctx.kind is FileKind.NOTEBOOK and ctx.document is not None:
+        return {c.index: suppression.parse_python(c.source)[0] for c in ctx.document.cells if c.cell_type == "code"}
+    if ctx.kind is FileKind.MODEL_CARD:
+        return {None: suppression.parse_markdown(ctx.text)[0]}
+    if ctx.kind in CONFIG_KINDS or ctx.kind is FileKind.REQUIREMENTS:
+        return {None: suppression.parse_hash_comments(ctx.text)[0]}
+    return {None: []}
+
+
+def _guard(ctx: FileContext, hit: Hit, hook_kinds: Sequence[str], settings: Any) -> str | None:
+    if not (settings.consent_hooks or settings.oversight_hooks):
+        return None
+    from kzai_lint import mitigation
+
+    assert ctx.python is not None
+    site = next((c for c in ctx.python.facts.calls if c.node is hit.node), None)
+    if site is None:
+        return None
+    for kind in ("consent", "oversight"):
+        if kind not in hook_kinds:
+            continue
+        raw = settings.consent_hooks if kind == "consent" else settings.oversight_hooks
+        if not raw:
+            continue
+        hooks = mitigation.parse_hook_specs(list(raw), kind)
+        source = ctx.python
+        same_cell: Callable[[Any, Any], bool] | None = None
+        if source.line_map is not None:
+            def same_cell(a: Any, b: Any) -> bool:
+                return source.cell_of(a) == source.cell_of(b)
+        guard = mitigation.find_guard(site, source.facts, hooks, kind=kind, purpose=hit.guard_purpose, same_cell=same_cell)
+        if guard is not None:
+            span = source.span(guard.line_node)
+            where = f"{ctx.path}:{span.line}" if span else ctx.path
+            if span is not None and span.cell is not None:
+                where = f"{ctx.path} cell {span.cell}:{span.line}"
+            return f"{kind} hook {guard.hook} ({guard.how}, {where}) guards this call"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole run
+# ---------------------------------------------------------------------------------------------
+
+def scan_files(files: Sequence[DiscoveredFile], plan: ScanPlan, jobs: int) -> list[FileResult]:
+    total = 0
+    for f in files:
+        try:
+            total += os.path.getsize(f.abspath)
+        except OSError:
+            pass
+    if jobs <= 1 or len(files) < 4 or total < 512 * 1024 or plan.debug:
+        return [scan_file(f, plan) for f in files]
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork") if sys.platform != "win32" else None
+        global _PLAN
+        _PLAN = plan
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            return list(pool.map(_scan_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
+    except (OSError, ValueError, RuntimeError, ImportError):
+        return [scan_file(f, plan) for f in files]
+
+
+_PLAN: ScanPlan | None = None
+
+
+def _scan_in_worker(file: DiscoveredFile) -> FileResult:
+    assert _PLAN is not None
+    return scan_file(file, _PLAN)
+
+
+def run_repo_rules(plan: ScanPlan, repo: RepoIndex) -> tuple[list[Finding], list[FileError]]:
+    findings: list[Finding] = []
+    errors: list[FileError] = []
+    for rule in plan.repo_rules():
+        try:
+            hits = [(rule, h) for h in rule.check(repo)]
+        except Exception as exc:  # noqa: BLE001
+            if plan.debug:
+                raise
+            errors.append(FileError(".", "rule-error", f"{rule.meta.id} crashed: {exc!r}\n{traceback.format_exc(limit=2)}"))
+            continue
+        findings.extend(make_findings(hits, None, plan, path="."))
+    return findings, errors
+
+
+def build_repo_index(root: Path, discovery: Discovery, results: Sequence[FileResult], plan: ScanPlan, findings: Sequence[Finding]) -> RepoIndex:
+    from kzai_lint.config import read_declaration_file
+
+    facts: dict[str, list[tuple[str, tuple[Any, ...]]]] = defaultdict(list)
+    for result in results:
+        for key, values in result.facts.items():
+            if key.startswith("_"):
+                continue
+            facts[key].extend((result.path, v) for v in values)
+    decl_path, system, has_table = read_declaration_file(root)
+    return RepoIndex(
+        root=str(root),
+        files={f.relpath: f.kind for f in discovery.files},
+        weights=discovery.weights,
+        facts=dict(facts),
+        catalogue=plan.catalogue,
+        settings=plan.settings,
+        declaration_path=decl_path.name if decl_path is not None else None,
+        declaration=system,
+        has_tool_table=has_table,
+        findings=tuple(findings),
+    )
+
+
+def run(root: Path, discovery: Discovery, plan: ScanPlan, jobs: int = 1) -> RunResult:
+    results = scan_files(discovery.files, plan, jobs)
+    findings: list[Finding] = []
+    errors: list[FileError] = []
+    for result in results:
+        findings.extend(result.findings)
+        errors.extend(result.errors)
+    repo = build_repo_index(root, discovery, results, plan, findings)
+    repo_findings, repo_errors = run_repo_rules(plan, repo)
+    findings.extend(repo_findings)
+    errors.extend(repo_errors)
+    findings = apply_repo_mitigations(findings, repo)
+    findings.sort(key=lambda f: f.sort_key())
+    errors.sort(key=lambda e: (e.path, e.line or 0, e.kind))
+    scanned = sum(1 for r in results if r.scanned)
+    return RunResult(
+        root=str(root),
+        findings=tuple(findings),
+        errors=tuple(errors),
+        files_scanned=scanned,
+        rules_run=tuple(r.meta.id for r in plan.rules),
+    )
+
+
+def apply_repo_mitigations(findings: list[Finding], repo: RepoIndex) -> list[Finding]:
+    """Mitigations that depend on repository-wide declarations (e.g. declared purposes,
+    synthetic-output labelling); implemented in `declared_mitigation`."""
+    from kzai_lint.declared_mitigation import mitigate
+
+    return [mitigate(f, repo) for f in findings]

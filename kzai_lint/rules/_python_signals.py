@@ -1,0 +1,243 @@
+"""Shared logic of the catalogue-driven Python rules (calls, model/dataset literals, label sets).
+
+Each concrete rule names one code; these bases look the module's resolved calls, string literals
+and string collections up in the catalogue and keep the capabilities whose code is the rule's.
+Adding a library, model id or label set is a catalogue edit, not a change here.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterable, Iterator
+
+import libcst as cst
+
+from kzai_lint.analysis.python_module import MISSING, UNKNOWN, CallSite, PythonModule
+from kzai_lint.catalogue import CallSignal, Catalogue
+from kzai_lint.context import FileContext
+from kzai_lint.model import Confidence, Hit, Severity
+from kzai_lint.rule import PythonRule
+
+# Hook purpose a guard must be bound to, per code (clause map 7, purpose binding).
+GUARD_PURPOSE = {"KZ306": "emotion", "KZ305": "biometric", "KZ304": "personal_data", "KZ307": "synthetic"}
+
+
+def clause_phrase(catalogue: Catalogue, code: str) -> str:
+    info = catalogue.codes[code]
+    return f"Article {info.clause} ({info.title.lower()})"
+
+
+def call_capabilities(site: CallSite, signal: CallSignal, catalogue: Catalogue) -> list[tuple[str, Confidence, str]]:
+    """(capability, confidence, why) of one call under one signal; empty when switched off."""
+    ctor = site.receiver.ctor if site.receiver is not None else None
+    for key, off in signal.unless.items():
+        value = site.kwargs.get(key, MISSING)
+        if value is MISSING and ctor is not None:
+            value = ctor.kwargs.get(key, MISSING)
+        if value is not MISSING and value is not UNKNOWN and value == off:
+            return []
+    if signal.when_kwarg and signal.when_kwarg not in site.kwargs:
+        return []
+    out: list[tuple[str, Confidence, str]] = [(c, Confidence.HIGH, "") for c in signal.capabilities]
+    if signal.select is not None:
+        out.extend(_selected(site, signal))
+    if signal.model_arg is not None:
+        value = site.argument(signal.model_arg.arg, signal.model_arg.position)
+        if isinstance(value, str):
+            match = catalogue.classify_model(value, loader=True)
+            if match is not None:
+                conf = Confidence.HIGH if match.exact else Confidence.MEDIUM
+                out.append((match.capability, conf, f"model {value!r}"))
+            else:
+                ds = catalogue.classify_dataset(value, as_id=True)
+                if ds is not None:
+                    out.append((ds.capability, Confidence.MEDIUM, f"data set {ds.name}"))
+    return out
+
+
+def _selected(site: CallSite, signal: CallSignal) -> list[tuple[str, Confidence, str]]:
+    sel = signal.select
+    assert sel is not None
+    value = site.argument(sel.arg, sel.position)
+    if value is MISSING:
+        return [(cap, Confidence.HIGH, f"default {sel.arg}") for cap in (sel.values.get(v) for v in sel.default) if cap]
+    if value is UNKNOWN:
+        return [(cap, Confidence.MEDIUM, f"{sel.arg} not a literal; defaults assumed") for cap in (sel.values.get(v) for v in sel.default) if cap]
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            cap = sel.values.get(item) or sel.values.get(item.lower()) or sel.values.get(item.capitalize())
+            if cap:
+                out.append((cap, Confidence.HIGH, f"{sel.arg}={item!r}"))
+        elif item is UNKNOWN:
+            out.extend((cap, Confidence.MEDIUM, f"{sel.arg} element not a literal") for cap in (sel.values.get(v) for v in sel.default) if cap)
+    return out
+
+
+class CatalogueCallRule(PythonRule):
+    """Calls that resolve (through imports and aliases) to a catalogue call signal."""
+
+    role_words: ClassVar[str] = "call"
+
+    def keywords(self) -> Iterable[str] | None:
+        words: set[str] = set()
+        for sig in self.catalogue.calls:
+            if not self._signal_may_report(sig):
+                continue
+            if sig.model_arg is not None and not sig.capabilities and sig.select is None:
+                words.update(model_keywords(self.catalogue))
+            else:
+                words.add(sig.name.split(".", 1)[0].lower())
+                words.add(sig.name.rsplit(".", 1)[-1].lower())
+        return words
+
+    def _signal_may_report(self, sig: CallSignal) -> bool:
+        caps = set(sig.capabilities)
+        if sig.select is not None:
+            caps.update(c for c in sig.select.values.values() if c)
+        if sig.model_arg is not None:
+            return True
+        return any(self.catalogue.capabilities[c].code == self.meta.code for c in caps)
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        assert ctx.python is not None
+        facts = ctx.python.facts
+        operations = {s.qualname for s in facts.calls if s.qualname and any(sig.role == "operation" for sig in self.catalogue.calls_for(s.qualname))}
+        for site in facts.calls:
+            if not site.qualname:
+                continue
+            for signal in self.catalogue.calls_for(site.qualname):
+                if signal.model_arg is not None and not signal.capabilities:
+                    ctx.add_fact("ai_signal", f"model loaded by {site.display}", None)
+                if signal.role == "constructor" and any(op.startswith(site.qualname + ".") for op in operations):
+                    continue
+                found = [
+                    (cap, conf, why)
+                    for cap, conf, why in call_capabilities(site, signal, self.catalogue)
+                    if self.catalogue.capabilities[cap].code == self.meta.code
+                ]
+                if not found:
+                    continue
+                # One finding per call site and code: the strongest capability names it.
+                found.sort(key=lambda f: (self.catalogue.capabilities[f[0]].severity is None, f[1].rank), reverse=True)
+                cap, confidence, why = found[0]
+                capability = self.catalogue.capabilities[cap]
+                detail = f" ({why})" if why else ""
+                message = (
+                    f"{site.display}(){detail} {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. "
+                    f"Mitigation: {self.catalogue.codes[self.meta.code].advice}."
+                )
+                hit = ctx.python_hit(site.node, message, scope=site.scope, capability=cap, confidence=confidence, guard_purpose=GUARD_PURPOSE.get(self.meta.code))
+                ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S1", confidence.value)
+                yield hit
+                break
+
+
+def model_keywords(catalogue: Catalogue) -> set[str]:
+    words = {m.rsplit("/", 1)[-1] for m in catalogue.models}
+    words.update(str(w).lower() for w in catalogue.extra.get("model_keywords", ()))
+    return words
+
+
+def consumed_literals(facts: PythonModule, catalogue: Catalogue) -> set[int]:
+    """ids of string nodes already judged as a model-loader argument (by the call rules)."""
+    out: set[int] = set()
+    for site in facts.calls:
+        if not site.qualname:
+            continue
+        if any(sig.model_arg is not None for sig in catalogue.calls_for(site.qualname)):
+            out.update(id(n) for n in site.arg_nodes)
+            out.update(id(n) for n in site.literal_origins)
+    return out
+
+
+class ArtefactLiteralRule(PythonRule):
+    """String literals naming a model id, weight file or data set that carries a capability."""
+
+    def keywords(self) -> Iterable[str] | None:
+        words = model_keywords(self.catalogue)
+        words.update(str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ()))
+        return words
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        assert ctx.python is not None
+        facts = ctx.python.facts
+        consumed = consumed_literals(facts, self.catalogue)
+        for lit in facts.strings:
+            if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
+                continue
+            found = self._classify(lit.value)
+            if found is None:
+                continue
+            cap, what = found
+            capability = self.catalogue.capabilities[cap]
+            if capability.code != self.meta.code:
+                continue
+            message = (
+                f"{what} {lit.value!r} shows the system {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. "
+                f"Mitigation: {self.catalogue.codes[self.meta.code].advice}."
+            )
+            hit = ctx.python_hit(lit.node, message, scope=lit.scope, capability=cap, confidence=Confidence.MEDIUM, severity=_artefact_severity(capability.severity))
+            ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
+            yield hit
+
+    def _classify(self, value: str) -> tuple[str, str] | None:
+        match = self.catalogue.classify_model(value, loader=False)
+        if match is not None:
+            return match.capability, "Model" if "/" in value and "." not in value.rsplit("/", 1)[-1] else "Model file"
+        ds = self.catalogue.classify_dataset(value)
+        if ds is not None:
+            return ds.capability, f"Data set {ds.name} in"
+        return None
+
+
+def _artefact_severity(cap_severity: Severity | None) -> Severity:
+    return Severity.INFO if cap_severity is Severity.INFO else Severity.WARNING
+
+
+class LabelVocabularyRule(PythonRule):
+    """A list/tuple/set/dict/enum of labels reaching a label set's minimum overlap."""
+
+    def keywords(self) -> Iterable[str] | None:
+        words: set[str] = set()
+        for ls in self.catalogue.label_sets:
+            if self.catalogue.capabilities[ls.capability].code == self.meta.code:
+                words.update(t.split(" ", 1)[0] for t in ls.terms)
+        return words
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        assert ctx.python is not None
+        lowered = ctx.text.lower()
+        for coll in ctx.python.facts.collections:
+            for label_set, terms in self.catalogue.label_matches(coll.items):
+                capability = self.catalogue.capabilities[label_set.capability]
+                if capability.code != self.meta.code or not context_allows(self.catalogue, label_set.context, lowered):
+                    continue
+                named = f"{coll.name} " if coll.name else ""
+                message = (
+                    f"Label vocabulary {named}holds {len(terms)} {label_set.name} classes ({', '.join(sorted(terms)[:7])}): the model "
+                    f"{capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. Mitigation: {self.catalogue.codes[self.meta.code].advice}."
+                )
+                hit = ctx.python_hit(coll.node, message, scope=coll.scope + (f".{coll.name}" if coll.name else ""), capability=label_set.capability, confidence=Confidence.MEDIUM, severity=_artefact_severity(capability.severity))
+                ctx.add_fact("capability", label_set.capability, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
+                yield hit
+                break
+
+
+def context_allows(catalogue: Catalogue, context: str, lowered_text: str) -> bool:
+    """Clause map 11's context gates: label sets need an ML or biometric context and must not
+    describe music, games or speech generation."""
+    if catalogue.not_person_context.search(lowered_text):
+        return False
+    if context == "biometric":
+        return catalogue.biometric_context.search(lowered_text) is not None
+    if context == "ml":
+        return catalogue.ml_context.search(lowered_text) is not None
+    return True
+
+
+def node_text(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def literal_value(value: Any) -> Any:
+    return None if value is UNKNOWN or value is MISSING else value

@@ -1,0 +1,114 @@
+"""17(3)(7): synthetic results of real people (face swap, voice cloning, talking heads)."""
+from __future__ import annotations
+
+from kzai_lint.model import PYTHON_KINDS, Confidence, Status
+from kzai_lint.rule import Invalid, RuleMeta, Valid
+from kzai_lint.rules._python_signals import ArtefactLiteralRule, CatalogueCallRule
+
+
+class SyntheticMediaCall(CatalogueCallRule):
+    """Calls that create synthetic images, video or speech imitating a real person.
+
+    ## What it finds
+    insightface's `model_zoo.get_model("inswapper_128.onnx")` (face swap), Coqui TTS with a
+    reference speaker (`tts(..., speaker_wav=...)`, XTTS), voice conversion, and loaders of
+    lip-sync / talking-head models — resolved through imports and aliases.
+
+    ## Why it matters
+    Article 17(3)(7) prohibits creating and disseminating results that the law prohibits; Article
+    21(2) allows synthetic results only when they are marked in machine-readable form and carry
+    a visible notice, so unmarked face swaps or cloned voices are not permitted results.
+
+    ## Mitigation
+    Mark every output (invisible watermark, C2PA manifest or provenance metadata) and show a
+    visible "AI-generated" notice; declare both in
+    `[tool.kzai-lint.system.synthetic-output]` (`machine-readable-marking`, `visible-notice =
+    true`). With the declaration and a marking call in the code the finding is `mitigated`.
+
+    ## Suppression
+    `# kzai: ignore[KZ307] <reason>`.
+    """
+
+    meta = RuleMeta(id="KZ307/library-call", code="KZ307", kinds=frozenset(PYTHON_KINDS), confidence=Confidence.HIGH)
+    INVALID = (
+        Invalid("""
+            import insightface
+            swapper = insightface.model_zoo.get_model("inswapper_128.onnx", download=False)
+            """, line=2),
+        Invalid("""
+            from TTS.api import TTS as Coqui
+            tts = Coqui("tts_models/multilingual/multi-dataset/xtts_v2")
+            tts.tts_to_file(text="Hello", speaker_wav="ceo_voice.wav", language="en", file_path="out.wav")
+            """, line=3),
+        Invalid(
+            files={
+                "avatar/swap.py": """
+                    from insightface.model_zoo import get_model
+                    from imwatermark import WatermarkEncoder
+                    swapper = get_model("models/inswapper_128.onnx")
+                    enc = WatermarkEncoder()
+                    """,
+            },
+            config="""
+            [tool.kzai-lint.system.synthetic-output]
+            machine-readable-marking = "watermark"
+            visible-notice = true
+            """,
+            finding_path="avatar/swap.py",
+            line=3,
+            status=Status.MITIGATED,
+            note="declared labelling plus a watermark call",
+        ),
+    )
+    VALID = (
+        Valid("""
+            from TTS.api import TTS
+            tts = TTS("tts_models/en/ljspeech/tacotron2-DDC")
+            tts.tts_to_file(text="Station closed", file_path="announce.wav")
+            """, note="a stock voice, no reference speaker"),
+        Valid("""
+            import insightface
+            app = insightface.app.FaceAnalysis(name="buffalo_l")
+            """, note="face analysis alone is not a face swap"),
+    )
+
+
+class SyntheticModelArtefact(ArtefactLiteralRule):
+    """Face-swap, lip-sync and voice-cloning model files or ids named in code.
+
+    ## What it finds
+    Strings naming `inswapper_128.onnx`, SimSwap, Wav2Lip, SadTalker, XTTS or OpenVoice weights
+    and ids, e.g. a default `model_path` argument.
+
+    ## Why it matters
+    Shipping a face-swap or voice-cloning model gives the system the capability to create
+    synthetic results of real people, which Article 21(2) allows only when marked and noticed
+    (Article 17(3)(7)).
+
+    ## Mitigation
+    Mark outputs (watermark/C2PA/metadata) and show a visible notice; declare
+    `[tool.kzai-lint.system.synthetic-output]`.
+
+    ## Suppression
+    `# kzai: ignore[KZ307] <reason>`.
+    """
+
+    meta = RuleMeta(id="KZ307/model-file", code="KZ307", kinds=frozenset(PYTHON_KINDS), confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid("""
+            class Swapper:
+                def __init__(self, model_path: str = "models/inswapper_128.onnx"):
+                    self.model_path = model_path
+            """, line=2),
+        Invalid("""
+            CHECKPOINT = "checkpoints/wav2lip_gan.pth"
+            """, line=1),
+    )
+    VALID = (
+        Valid("""
+            DETECTOR = "weights/deepfake_detector_efficientnet.pth"
+            """, note="deepfake detection is the opposite of generation"),
+        Valid("""
+            MODEL = "models/swap_rows.onnx"
+            """),
+    )

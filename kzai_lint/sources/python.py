@@ -1,0 +1,117 @@
+"""Python source: libcst module, our analysis facts, and positions computed only when needed.
+
+Position metadata doubles libcst's cost, so it is resolved lazily, only for files in which a rule
+reported something, and converted here once into 1-based, end-exclusive spans. Notebook code is
+the concatenation of its code cells; `line_map` maps each line back to (cell, line in cell).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from kzai_lint.analysis.python_module import PythonModule, analyse, module_name_for
+from kzai_lint.model import Span
+
+
+class PythonParseError(ValueError):
+    def __init__(self, message: str, line: int | None, column: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+_WS = re.compile(r"\s+")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass
+class PythonSource:
+    path: str
+    text: str
+    facts: PythonModule
+    line_map: Sequence[tuple[int, int]] | None = None
+    _positions: dict[cst.CSTNode, CodeRange] | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def module(self) -> cst.Module:
+        return self.facts.module
+
+    def _range(self, node: cst.CSTNode) -> CodeRange | None:
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = dict(wrapper.resolve(PositionProvider))
+        return self._positions.get(node)
+
+    def span(self, node: cst.CSTNode) -> Span | None:
+        rng = self._range(node)
+        if rng is None:
+            return None
+        line, col = rng.start.line, rng.start.column + 1
+        end_line, end_col = rng.end.line, rng.end.column + 1
+        if self.line_map is None:
+            return Span(line, col, end_line, end_col)
+        cell, cell_line = self.cell_line(line)
+        end_cell, end_cell_line = self.cell_line(end_line)
+        if end_cell != cell:
+            end_cell_line, end_col = cell_line, col
+        return Span(cell_line, col, end_cell_line, end_col, cell=cell)
+
+    def cell_line(self, line: int) -> tuple[int, int]:
+        assert self.line_map is not None
+        index = min(max(line - 1, 0), len(self.line_map) - 1)
+        return self.line_map[index]
+
+    def cell_of(self, node: cst.CSTNode) -> int | None:
+        if self.line_map is None:
+            return None
+        rng = self._range(node)
+        return None if rng is None else self.cell_line(rng.start.line)[0]
+
+    def line_of(self, node: cst.CSTNode) -> int | None:
+        rng = self._range(node)
+        return None if rng is None else rng.start.line
+
+    def evidence(self, node: cst.CSTNode, limit: int = 200) -> str:
+        """The node's source on one line, whitespace collapsed, control characters stripped."""
+        rng = self._range(node)
+        if rng is None:
+            return ""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        lines = self._lines[rng.start.line - 1 : rng.end.line]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            chunk = lines[0][rng.start.column : rng.end.column]
+        else:
+            chunk = "\n".join([lines[0][rng.start.column :], *lines[1:-1], lines[-1][: rng.end.column]])
+        out = _CTRL.sub("", _WS.sub(" ", chunk)).strip()
+        return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def parse_python(text: str, rel_path: str, *, line_map: Sequence[tuple[int, int]] | None = None) -> PythonSource:
+    """Parse and analyse; raises PythonParseError with a 1-based position on syntax errors."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise PythonParseError(_first_line(str(exc)), exc.raw_line, exc.raw_column + 1) from None
+    except RecursionError:
+        raise PythonParseError("nesting too deep to parse", None, None) from None
+    is_package = rel_path.endswith("__init__.py")
+    try:
+        facts = analyse(module, module_name_for(rel_path), is_package=is_package, text=text)
+    except RecursionError:
+        raise PythonParseError("nesting too deep to analyse", None, None) from None
+    return PythonSource(rel_path, text, facts, line_map)
+
+
+def _first_line(message: str) -> str:
+    for line in message.splitlines():
+        if line.strip():
+            return line.strip()
+    return "syntax error"

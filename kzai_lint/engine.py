@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from kzai_lint import facts as repo_facts
 from kzai_lint import selection
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext, RepoIndex
@@ -141,14 +142,18 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
         return FileResult(file.relpath, errors=(error,), scanned=False)
     assert text is not None
     ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings)
+    repo_facts.collect_text(ctx)
     prefilter = plan.prefilters.get(file.kind)
     if not rules or (plan.use_prefilter and prefilter is not None and not prefilter.may_match(text)):
-        return FileResult(file.relpath, facts=ctx.facts)
+        rules = []
+        if not repo_facts.needs_facts(file.kind, file.relpath):
+            return FileResult(file.relpath, facts=ctx.facts)
     errors: list[FileError] = []
     try:
         _build_source(ctx, data)
     except SourceFailure as failure:
         return FileResult(file.relpath, errors=(failure.error,), scanned=False)
+    repo_facts.collect(ctx)
     if ctx.document is not None and getattr(ctx.document, "bad_cells", ()):
         for cell, message in ctx.document.bad_cells:
             errors.append(FileError(file.relpath, "parse-error", f"cell {cell}: {message}", None))

@@ -20,7 +20,7 @@ class Prefilter:
             self._rx = re.compile(r"(?!x)x")
         else:
             alternation = "|".join(re.escape(w) for w in words)
-            self._rx = re.compile(r"(?<![a-z0-9_])(?:" + alternation + r")")
+            self._rx = re.compile(r"(?<![a-z0-9])(?:" + alternation + r")")
 
     @property
     def passes_everything(self) -> bool:

@@ -172,7 +172,7 @@ class Catalogue:
             return None
         ext = tail.rsplit(".", 1)[-1] if "." in tail else ""
         is_weight_file = ext in self.weight_extensions
-        is_hub_id = bool(_HUB_ID.match(text))
+        is_hub_id = bool(_HUB_ID.match(text)) and (not ext or ext.isdigit() or len(ext) > 5)
         if not (loader or is_weight_file or is_hub_id):
             return None
         for pat in self.model_patterns:

@@ -44,6 +44,11 @@ class BiometricCategorisationCall(CatalogueCallRule):
             import timm
             model = timm.create_model("hf-hub:acme/convnext-tiny-face-ethnicity", pretrained=True)
             """, line=2),
+        Invalid("""
+            from datasets import load_dataset as load
+            NAME = "HuggingFaceM4/FairFace"
+            ds = load(NAME, split="train")
+            """, line=3, note="data set id through a constant"),
     )
     VALID = (
         Valid("""
@@ -83,10 +88,8 @@ class BiometricModelArtefact(ArtefactLiteralRule):
     meta = RuleMeta(id="KZ305/model-or-dataset", code="KZ305", kinds=frozenset(PYTHON_KINDS), confidence=Confidence.MEDIUM)
     INVALID = (
         Invalid("""
-            from datasets import load_dataset
-            NAME = "HuggingFaceM4/FairFace"
-            ds = load_dataset(NAME)
-            """, line=3),
+            SOURCES = {"faces": "HuggingFaceM4/FairFace", "split": "train"}
+            """, line=1),
         Invalid("""
             WEIGHTS = "checkpoints/res34_fair_align_multi_7_20190809.pt"
             """, line=1),

@@ -69,6 +69,11 @@ class EmotionRecognitionCall(CatalogueCallRule):
                 return analyse(frame, ("emotion", "age"))
             """, line=4),
         Invalid("""
+            from keras.models import load_model as lm
+            WEIGHTS = "models/emotion_model.hdf5"
+            model = lm(WEIGHTS)
+            """, line=3, note="an emotion model file through a constant into a loader"),
+        Invalid("""
             import boto3
             rek = boto3.client("rekognition")
             resp = rek.detect_faces(Image={"Bytes": data}, Attributes=["ALL"])
@@ -144,10 +149,8 @@ class EmotionModelArtefact(ArtefactLiteralRule):
             df = pd.read_csv("data/fer2013/fer2013.csv")
             """, line=2),
         Invalid("""
-            from keras.models import load_model as lm
-            WEIGHTS = "models/emotion_model.hdf5"
-            model = lm(WEIGHTS)
-            """, line=3, note="through a constant into a loader"),
+            ONNX_MODELS = {"expression": "weights/emotion-ferplus-8.onnx"}
+            """, line=1),
         Invalid("""
             MODELS = {"voice": "ehcalabres/wav2vec2-lg-xlsr-en-speech-emotion-recognition"}
             """, line=1),

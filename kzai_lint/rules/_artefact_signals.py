@@ -1,0 +1,252 @@
+"""Shared logic of the artefact rules: configs, model cards, data headers and dependencies.
+
+Like the Python bases, these look everything up in the catalogue and keep the capabilities whose
+code is the concrete rule's. Per file and code they report the strongest signal once (clause map
+11: one capability, many places; never one finding per word).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator
+
+from kzai_lint.catalogue import Catalogue
+from kzai_lint.context import FileContext, RepoIndex
+from kzai_lint.model import Confidence, Hit, Severity, Span
+from kzai_lint.rule import DocumentRule, RepoRule
+from kzai_lint.rules._python_signals import clause_phrase, context_allows, model_keywords
+
+
+def _rx(catalogue: Catalogue, key: str) -> re.Pattern[str]:
+    return re.compile(str(catalogue.extra.get(key, "(?!x)x")), re.IGNORECASE)
+
+
+def _message(catalogue: Catalogue, code: str, what: str, capability: str) -> str:
+    cap = catalogue.capabilities[capability]
+    return f"{what}: the system {cap.does}; {clause_phrase(catalogue, code)}. Mitigation: {catalogue.codes[code].advice}."
+
+
+def _weaker(severity: Severity | None) -> Severity:
+    return Severity.INFO if severity is Severity.INFO else Severity.WARNING
+
+
+class ConfigSignalRule(DocumentRule):
+    """Label vocabularies, model ids, data sets and Hydra targets in YAML/JSON/TOML configs."""
+
+    def keywords(self) -> Iterable[str] | None:
+        words = model_keywords(self.catalogue) | {str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ())}
+        for ls in self.catalogue.label_sets:
+            if self.catalogue.capabilities[ls.capability].code == self.meta.code:
+                words.update(t.split(" ", 1)[0] for t in ls.terms)
+        words.add("_target_")
+        return words
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        docs = ctx.document or []
+        lowered = ctx.text.lower()
+        if ctx.path.rsplit("/", 1)[-1].lower() == "pyproject.toml":
+            return
+        best: tuple[int, Hit] | None = None
+        for doc in docs:
+            for rank, hit in self._hits(doc, lowered):
+                if best is None or rank > best[0]:
+                    best = (rank, hit)
+        if best is not None:
+            hit = best[1]
+            ctx.add_fact("capability", hit.capability, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
+            yield hit
+
+    def _hits(self, doc: Any, lowered: str) -> Iterator[tuple[int, Hit]]:
+        cat = self.catalogue
+        label_keys = _rx(cat, "label_keys")
+        model_keys = _rx(cat, "model_keys")
+        for node in doc.nodes:
+            key = str(node.key) if node.key is not None else ""
+            value = node.value
+            if isinstance(value, (list, dict)):
+                items = list(value.values()) if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()) else (list(value.keys()) if isinstance(value, dict) else value)
+                for label_set, terms in cat.label_matches(x for x in items if isinstance(x, str)):
+                    capability = cat.capabilities[label_set.capability]
+                    if capability.code != self.meta.code:
+                        continue
+                    person_key = bool(label_keys.search(key)) and key.lower() not in ("labels", "label", "classes", "names", "targets", "target", "categories", "class_names", "heads", "id2label", "label2id")
+                    classifier_key = key.lower() in ("id2label", "label2id")
+                    if not (person_key or context_allows(cat, label_set.context, lowered) or (classifier_key and not cat.not_person_context.search(lowered))):
+                        continue
+                    what = f"Label list `{'.'.join(str(k) for k in node.key_path)}` with {len(terms)} {label_set.name} classes ({', '.join(sorted(terms)[:7])})"
+                    yield 3, self._hit(node, what, label_set.capability, key_path=node.key_path)
+            elif isinstance(value, str) and 2 < len(value) < 300 and not any(c.isspace() for c in value.strip()):
+                loader = bool(model_keys.search(key)) or key == "_target_"
+                match = cat.classify_model(value, loader=loader)
+                if match is not None and cat.capabilities[match.capability].code == self.meta.code:
+                    yield (4 if match.exact else 2), self._hit(node, f"Model {value!r} in `{'.'.join(str(k) for k in node.key_path)}`", match.capability, key_path=node.key_path)
+                    continue
+                if key == "_target_":
+                    for sig in cat.calls_for(value):
+                        for capname in sig.capabilities:
+                            if cat.capabilities[capname].code == self.meta.code:
+                                yield 3, self._hit(node, f"Hydra target {value!r}", capname, key_path=node.key_path)
+                ds = cat.classify_dataset(value, as_id=bool(re.search(r"(^|_)(dataset|data|path|name|csv)", key)))
+                if ds is not None and cat.capabilities[ds.capability].code == self.meta.code:
+                    yield 1, self._hit(node, f"Data set {ds.name} in `{'.'.join(str(k) for k in node.key_path)}`", ds.capability, key_path=node.key_path)
+
+    def _hit(self, node: Any, what: str, capability: str, key_path: tuple[Any, ...]) -> Hit:
+        span: Span = node.key_span if isinstance(node.value, (list, dict)) and node.key_span is not None else node.span
+        evidence = what.split(":")[0][:200]
+        return Hit(
+            span=Span(span.line, span.column, span.line, span.end_column if span.end_line == span.line else span.column + 1),
+            message=_message(self.catalogue, self.meta.code, what, capability),
+            evidence=evidence,
+            anchor=".".join(str(k) for k in key_path),
+            capability=capability,
+            confidence=Confidence.MEDIUM,
+            severity=_weaker(self.catalogue.capabilities[capability].severity),
+        )
+
+
+class ModelCardRule(DocumentRule):
+    """Model-card front matter (tags, pipeline_tag, datasets, base_model) and prose."""
+
+    def keywords(self) -> Iterable[str] | None:
+        return None
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        card = ctx.document
+        if card is None:
+            return
+        meta_hit = self._metadata_hit(card)
+        if meta_hit is not None:
+            ctx.add_fact("capability", meta_hit.capability, self.meta.code, meta_hit.span.line if meta_hit.span else None, "S2", "medium")
+            yield meta_hit
+            return
+        prose_hit = self._prose_hit(card)
+        if prose_hit is not None:
+            ctx.add_fact("capability", prose_hit.capability, self.meta.code, prose_hit.span.line if prose_hit.span else None, "S4", "low")
+            yield prose_hit
+
+    def _metadata_hit(self, card: Any) -> Hit | None:
+        fm = card.front_matter
+        if fm is None:
+            return None
+        cat = self.catalogue
+        tag_rules = [(re.compile(r"^(" + t["pattern"] + r")$", re.IGNORECASE), t["capability"]) for t in cat.extra.get("card_tags", ())]
+        for node in fm.nodes:
+            top = node.key_path[0] if node.key_path else None
+            if not isinstance(node.value, str):
+                continue
+            value = node.value.strip()
+            capability = None
+            if top in ("tags", "pipeline_tag"):
+                capability = next((cap for rx, cap in tag_rules if rx.match(value)), None)
+            elif top == "datasets":
+                ds = cat.classify_dataset(value, as_id=True)
+                capability = ds.capability if ds else None
+            elif top in ("base_model", "model-index", "model_name"):
+                match = cat.classify_model(value, loader=True)
+                capability = match.capability if match else None
+            if capability is not None and cat.capabilities[capability].code == self.meta.code:
+                what = f"Model card metadata `{top}: {value}`"
+                return Hit(
+                    span=node.span,
+                    message=_message(cat, self.meta.code, what, capability),
+                    evidence=f"{top}: {value}",
+                    anchor=f"front-matter.{top}",
+                    capability=capability,
+                    confidence=Confidence.MEDIUM,
+                    severity=_weaker(cat.capabilities[capability].severity),
+                )
+        return None
+
+    def _prose_hit(self, card: Any) -> Hit | None:
+        from kzai_lint.sources.markdown import is_negated, section_is_out_of_scope, split_sentences
+
+        cat = self.catalogue
+        phrases = [(re.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in cat.extra.get("prose", ())]
+        exclude = _rx(cat, "prose_exclude")
+        for para in card.paragraphs:
+            if para.kind in ("code", "heading", "html-comment", "table") or section_is_out_of_scope(para.heading_path):
+                continue
+            if cat.not_person_context.search(para.text.lower()):
+                continue
+            for sentence, offset in split_sentences(para.text):
+                if exclude.search(sentence):
+                    continue
+                for rx, capability in phrases:
+                    m = rx.search(sentence)
+                    if m is None or cat.capabilities[capability].code != self.meta.code or is_negated(sentence, m.start()):
+                        continue
+                    line = para.line + para.text[: offset + m.start()].count("\n")
+                    what = f"Model card prose \"{m.group(0)}\""
+                    return Hit(
+                        span=Span(line, 1, line, 1),
+                        message=_message(cat, self.meta.code, what, capability) + " (prose only: information)",
+                        evidence=" ".join(sentence.split())[:200],
+                        anchor=" > ".join(para.heading_path),
+                        capability=capability,
+                        confidence=Confidence.LOW,
+                        severity=Severity.INFO,
+                    )
+        return None
+
+
+class DataColumnsRule(DocumentRule):
+    """CSV/TSV/JSONL headers with a person-attribute target next to biometric input columns."""
+
+    def keywords(self) -> Iterable[str] | None:
+        words: set[str] = set()
+        for entry in self.catalogue.extra.get("data_columns", ()):
+            if self.catalogue.capabilities[entry["capability"]].code == self.meta.code:
+                words.update(entry["columns"])
+        return words
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        header = ctx.document
+        if header is None:
+            return
+        columns = [c.strip().lower() for c in header.columns]
+        for entry in self.catalogue.extra.get("data_columns", ()):
+            capability = entry["capability"]
+            if self.catalogue.capabilities[capability].code != self.meta.code:
+                continue
+            targets = [c for c in columns if c in entry["columns"]]
+            inputs = [c for c in columns if c in entry["with"]]
+            if targets and inputs:
+                what = f"Data columns {targets} next to {inputs}"
+                yield Hit(
+                    span=Span(1, 1, 1, 1),
+                    message=_message(self.catalogue, self.meta.code, what, capability),
+                    evidence=",".join(header.columns)[:200],
+                    anchor="header",
+                    capability=capability,
+                    confidence=Confidence.MEDIUM,
+                    severity=_weaker(self.catalogue.capabilities[capability].severity),
+                )
+                return
+
+
+class DependencyRule(RepoRule):
+    """A declared dependency on a capability library that no scanned code imports (S3, info)."""
+
+    def check(self, repo: RepoIndex) -> Iterator[Hit]:
+        deps = self.catalogue.extra.get("dependencies", {})
+        imported = {v[0] for _, v in repo.fact("imports")}
+        reported: set[str] = set()
+        for path, (name, line, cell) in repo.fact("dependency"):
+            entry = deps.get(name)
+            if entry is None or name in reported:
+                continue
+            capability = entry["capability"]
+            if self.catalogue.capabilities[capability].code != self.meta.code:
+                continue
+            if imported & set(entry.get("modules", ())):
+                continue  # the code's own use of the library decides (e.g. extract_faces only)
+            reported.add(name)
+            yield Hit(
+                span=Span(line, 1, line, 1, cell=cell) if line else None,
+                message=_message(self.catalogue, self.meta.code, f"Dependency {name!r}, not imported by any scanned code", capability) + " (dependency only: information)",
+                evidence=name,
+                anchor=f"dependency.{name}",
+                capability=capability,
+                confidence=Confidence.LOW,
+                severity=Severity.INFO,
+                path=path,
+            )

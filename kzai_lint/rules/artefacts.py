@@ -1,0 +1,355 @@
+"""KZ305/KZ306/KZ307 signals in configs, model cards, data headers and dependency manifests."""
+from __future__ import annotations
+
+from kzai_lint.model import CONFIG_KINDS, Confidence, FileKind
+from kzai_lint.rule import Invalid, RuleMeta, Valid
+from kzai_lint.rules._artefact_signals import ConfigSignalRule, DataColumnsRule, DependencyRule, ModelCardRule
+
+_CARD = frozenset({FileKind.MODEL_CARD})
+_TABLE = frozenset({FileKind.TABULAR})
+
+
+class EmotionConfig(ConfigSignalRule):
+    """Emotion label lists, emotion model ids and emotion data sets in YAML/JSON/TOML configs.
+
+    ## What it finds
+    A label list (or HF `config.json` `id2label`) with at least five basic emotions in a config
+    that trains or serves a model, an emotion model id (`j-hartmann/emotion-english-…`) or an
+    emotion data set (FER2013, AffectNet, RAVDESS …) in a config value. One finding per file.
+
+    ## Why it matters
+    The model is built to determine people's emotions, which Article 17(3)(6) prohibits
+    without the person's consent.
+
+    ## Mitigation
+    Guard inference with a declared consent hook, or declare the lawful basis.
+
+    ## Suppression
+    `# kzai: ignore[KZ306] <reason>` on the line before the key.
+    """
+
+    meta = RuleMeta(id="KZ306/config", code="KZ306", kinds=frozenset(CONFIG_KINDS), confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid(files={"configs/train.yaml": """
+            data:
+              csv: data/faces/train.csv
+              labels: [angry, disgust, fear, happy, sad, surprise, neutral]
+            model:
+              arch: resnet18
+            """}, finding_path="configs/train.yaml", line=3),
+        Invalid(files={"model/config.json": """
+            {
+              "architectures": ["ViTForImageClassification"],
+              "id2label": {"0": "anger", "1": "disgust", "2": "fear", "3": "happiness", "4": "sadness", "5": "surprise", "6": "neutral"}
+            }
+            """}, finding_path="model/config.json", line=3),
+        Invalid(files={"conf/serve.yaml": """
+            emotion:
+              checkpoint: j-hartmann/emotion-english-distilroberta-base
+            """}, finding_path="conf/serve.yaml", line=2),
+    )
+    VALID = (
+        Valid(files={"data/npcs.yaml": """
+            innkeeper:
+              barks:
+                neutral: ["What'll it be?"]
+                happy: ["Welcome!"]
+                angry: ["Out!"]
+            """}, note="a game character's barks"),
+        Valid(files={"configs/yolo.yaml": """
+            names:
+              0: person
+              1: forklift
+              2: pallet
+            """}),
+    )
+
+
+class BiometricConfig(ConfigSignalRule):
+    """Race, religion or political label heads and race-classifier models in configs.
+
+    ## What it finds
+    A label list with at least three race/ethnicity, religion or political classes in a config
+    whose model takes faces or voices (or under a key naming the attribute, e.g. `race:`), and
+    FairFace/UTKFace data or race-classifier weights.
+
+    ## Why it matters
+    Article 17(3)(5) prohibits classifying people from biometric data by race, political views,
+    religion or other criteria.
+
+    ## Mitigation
+    Remove the head; declare `fairness_evaluation` only for aggregate bias audits.
+
+    ## Suppression
+    `# kzai: ignore[KZ305] <reason>`.
+    """
+
+    meta = RuleMeta(id="KZ305/config", code="KZ305", kinds=frozenset(CONFIG_KINDS), confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid(files={"configs/heads.yaml": """
+            backbone: resnet34
+            heads:
+              race: [White, Black, Latino_Hispanic, East Asian, Indian, Middle Eastern]
+              gender: [Male, Female]
+            """}, finding_path="configs/heads.yaml", line=3),
+        Invalid(files={"cfg.yaml": """
+            data: {images: photos/, face_crop: true}
+            target: {column: religion, labels: [christian, muslim, jewish, hindu]}
+            """}, finding_path="cfg.yaml", line=2),
+    )
+    VALID = (
+        Valid(files={"palette.yaml": """
+            colors: [white, black, asian_red, indian_yellow]
+            """}, note="no biometric input"),
+    )
+
+
+class SyntheticMediaConfig(ConfigSignalRule):
+    """Face-swap, lip-sync and voice-cloning models named in configs.
+
+    ## What it finds
+    Config values naming `inswapper_128.onnx`, SimSwap, Wav2Lip, XTTS and similar models.
+
+    ## Why it matters
+    Synthetic results imitating real people may be disseminated only with machine-readable
+    marking and a visible notice (Article 21(2)); unmarked results fall under Article 17(3)(7).
+
+    ## Mitigation
+    Mark outputs and declare `[tool.kzai-lint.system.synthetic-output]`.
+
+    ## Suppression
+    `# kzai: ignore[KZ307] <reason>`.
+    """
+
+    meta = RuleMeta(id="KZ307/config", code="KZ307", kinds=frozenset(CONFIG_KINDS), confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid(files={"config.yaml": """
+            swapper:
+              model_path: models/inswapper_128.onnx
+            """}, finding_path="config.yaml", line=2),
+    )
+    VALID = (
+        Valid(files={"config.yaml": """
+            detector:
+              model_path: models/deepfake_detector.onnx
+            """}),
+    )
+
+
+class EmotionModelCard(ModelCardRule):
+    """Model cards describing emotion recognition (metadata, or prose as information).
+
+    ## What it finds
+    Front matter `tags`/`pipeline_tag` such as `emotion-recognition`, `facial-expression`,
+    `speech-emotion-recognition`; `datasets` such as `fer2013`; a `base_model` that is an emotion
+    model. Without metadata, sentences that say the model recognises emotions are reported as
+    `info`. Negated sentences ("does NOT perform emotion recognition") and out-of-scope or
+    limitation sections are not findings.
+
+    ## Why it matters
+    Publishing an emotion-recognition model gives its users the capability Article 17(3)(6)
+    prohibits without consent.
+
+    ## Mitigation
+    State the consent requirement in the card and in the serving code's consent hook.
+
+    ## Suppression
+    `<!-- kzai: ignore[KZ306] <reason> -->` before the block.
+    """
+
+    meta = RuleMeta(id="KZ306/model-card", code="KZ306", kinds=_CARD, confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid(files={"README.md": """
+            ---
+            pipeline_tag: image-classification
+            tags: [vision, facial-expression]
+            ---
+            # face-mood
+            """}, finding_path="README.md", line=3),
+        Invalid(files={"MODEL_CARD.md": """
+            # voice-affect
+
+            This model recognises emotions in call-centre audio.
+            """}, finding_path="MODEL_CARD.md", line=3),
+    )
+    VALID = (
+        Valid(files={"README.md": """
+            ---
+            tags: [face-landmarks]
+            ---
+            # landmarks
+
+            ## Out-of-scope use
+
+            Emotion recognition and inferring ethnicity.
+
+            ## Notes
+
+            This model does NOT perform emotion recognition.
+            """}),
+        Valid(files={"README.md": """
+            # playlist-mood
+
+            Music emotion recognition for songs in your library.
+            """}, note="emotions of songs"),
+    )
+
+
+class BiometricModelCard(ModelCardRule):
+    """Model cards describing race, ethnicity or similar classification from faces or voices.
+
+    ## What it finds
+    Tags such as `ethnicity-classification`, FairFace data sets, and (as information) prose that
+    says the model predicts ethnicity, race or political views, or age and gender.
+
+    ## Why it matters
+    Article 17(3)(5) prohibits biometric categorisation by race, politics, religion and other
+    criteria.
+
+    ## Mitigation
+    Withdraw the capability; aggregate fairness audits can declare their purpose.
+
+    ## Suppression
+    `<!-- kzai: ignore[KZ305] <reason> -->`.
+    """
+
+    meta = RuleMeta(id="KZ305/model-card", code="KZ305", kinds=_CARD, confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid(files={"README.md": """
+            ---
+            tags: [vision, ethnicity-classification]
+            ---
+            # model
+            """}, finding_path="README.md", line=2),
+    )
+    VALID = (
+        Valid(files={"README.md": """
+            # race-condition-finder
+
+            Finds data races in multithreaded code.
+            """}),
+    )
+
+
+class SyntheticMediaModelCard(ModelCardRule):
+    """Project or model cards describing deepfakes, face swapping or voice cloning.
+
+    ## What it finds
+    Tags such as `deepfake`, `face-swap`, `voice-cloning`, and (as information) prose that says
+    the project swaps faces, clones voices or lip-syncs. Deepfake *detection* is not a finding.
+
+    ## Why it matters
+    Synthetic results of real people need machine-readable marking and a visible notice
+    (Article 21(2)); otherwise they are prohibited results (Article 17(3)(7)).
+
+    ## Mitigation
+    Mark outputs and declare `[tool.kzai-lint.system.synthetic-output]`.
+
+    ## Suppression
+    `<!-- kzai: ignore[KZ307] <reason> -->`.
+    """
+
+    meta = RuleMeta(id="KZ307/model-card", code="KZ307", kinds=_CARD, confidence=Confidence.LOW)
+    INVALID = (
+        Invalid(files={"README.md": """
+            # swapcam
+
+            Real-time face swap for your webcam streams.
+            """}, finding_path="README.md", line=3),
+    )
+    VALID = (
+        Valid(files={"README.md": """
+            # fakeguard
+
+            A deepfake detection benchmark: detects face swaps in video.
+            """}),
+    )
+
+
+class EmotionDataColumns(DataColumnsRule):
+    """Data files with an emotion target column next to face, image or audio columns.
+
+    ## What it finds
+    CSV/TSV/JSONL headers such as `emotion,pixels,Usage` or `path,emotion` (read only up to the
+    header and first rows).
+
+    ## Why it matters
+    Training data for emotion recognition shows the capability Article 17(3)(6) prohibits
+    without consent.
+
+    ## Mitigation
+    Use data of persons who consented; guard inference with a declared consent hook.
+
+    ## Suppression
+    Configure `per-file-ignores` for the data folder with a reason in review.
+    """
+
+    meta = RuleMeta(id="KZ306/data-columns", code="KZ306", kinds=_TABLE, confidence=Confidence.MEDIUM)
+    INVALID = (Invalid(files={"data/train.csv": "emotion,pixels,Usage\n0,70 80 82,Training\n"}, finding_path="data/train.csv", line=1),)
+    VALID = (Valid(files={"data/songs.csv": "track,emotion,tempo\nx,happy,120\n"}, note="no biometric input column"),)
+
+
+class BiometricDataColumns(DataColumnsRule):
+    """Data files with race, ethnicity, religion or political-view columns next to biometric input.
+
+    ## What it finds
+    Headers such as `file,age,gender,race` or `wav_path,political_view`.
+
+    ## Why it matters
+    Such data trains classifiers that Article 17(3)(5) prohibits.
+
+    ## Mitigation
+    Drop the attribute, or restrict it to aggregate fairness evaluation with a declared purpose.
+
+    ## Suppression
+    `per-file-ignores` for the data folder.
+    """
+
+    meta = RuleMeta(id="KZ305/data-columns", code="KZ305", kinds=_TABLE, confidence=Confidence.MEDIUM)
+    INVALID = (Invalid(files={"labels.csv": "file,age,gender,race,service_test\nimg/1.jpg,20-29,Male,White,True\n"}, finding_path="labels.csv", line=1),)
+    VALID = (Valid(files={"survey.csv": "respondent_id,age,religion\n1,34,none\n"}, note="survey answers, no biometric input"),)
+
+
+class EmotionDependency(DependencyRule):
+    """A dependency on an emotion-recognition library that no scanned code uses (information).
+
+    ## What it finds
+    `deepface`, `fer`, `hsemotion`, `py-feat` in requirements files, `pyproject.toml` or a
+    notebook's `!pip install` when no scanned module imports the library. When code imports it,
+    only the calls it makes decide (deepface's `extract_faces` for cropping is not a finding).
+
+    ## Why it matters
+    The dependency alone is a weak sign (S3) of the capability Article 17(3)(6) prohibits
+    without consent; it is reported as `info` with low confidence.
+
+    ## Mitigation
+    Remove an unused dependency, or make sure the code that uses it asks for consent.
+
+    ## Suppression
+    `# kzai: ignore[KZ306] <reason>` on the requirement line.
+    """
+
+    meta = RuleMeta(id="KZ306/dependency", code="KZ306", kinds=frozenset(), confidence=Confidence.LOW)
+    INVALID = (Invalid(files={"requirements.txt": "numpy\nfer==22.5.1\n", "app.py": "import numpy\n"}, finding_path="requirements.txt", line=2),)
+    VALID = (Valid(files={"requirements.txt": "deepface\n", "crop.py": "from deepface import DeepFace\nDeepFace.extract_faces(img_path='a.jpg')\n"}),)
+
+
+class SyntheticMediaDependency(DependencyRule):
+    """A dependency on a face-swap tool that no scanned code uses (information).
+
+    ## What it finds
+    `facefusion` or `roop` declared as dependencies without scanned code importing them.
+
+    ## Why it matters
+    A weak sign (S3) of synthetic results of real people (Article 17(3)(7)).
+
+    ## Mitigation
+    Remove the dependency or label every output.
+
+    ## Suppression
+    `# kzai: ignore[KZ307] <reason>`.
+    """
+
+    meta = RuleMeta(id="KZ307/dependency", code="KZ307", kinds=frozenset(), confidence=Confidence.LOW)
+    INVALID = (Invalid(files={"requirements.txt": "roop\n"}, finding_path="requirements.txt", line=1),)
+    VALID = (Valid(files={"requirements.txt": "opencv-python\n"}),)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+DECLARATION = """
+[project]
+name = "sample"
+version = "0.1.0"
+
+[tool.kzai-lint.system]
+risk = "high"
+risk-rationale = "test repository"
+critical-ict-infrastructure = false
+state-information-resources = false
+risk-register = "docs/risk-register.md"
+risk-reviewed = 2026-09-01
+autonomy = "low"
+mode = "closed"
+"""
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """Write files (dedented) into a fresh folder; a complete declaration unless given."""
+
+    def make(files: dict[str, str], *, declaration: bool = True) -> Path:
+        root = tmp_path / "repo"
+        root.mkdir(exist_ok=True)
+        if declaration and "pyproject.toml" not in files:
+            files = {"pyproject.toml": DECLARATION, "docs/risk-register.md": "Last review: 2026-09-01\n", **files}
+        for rel, text in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return make

@@ -38,8 +38,7 @@ __all__ = [
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|(\d{1,9})[.)])(?:[ \t]+|$)")
@@ -194,7 +193,7 @@ class _BlockReader:
     def atx_heading(self, i: int) -> tuple[Paragraph, int]:
         match = _ATX.match(self.lines[i])
         assert match is not None
-        title = _ATX_CLOSING.sub("", match.group(2) or "").strip()
+        title = _atx_title(self.lines[i][match.end() :])
         self.enter(len(match.group(1)), title)
         return self.block("heading", i, i + 1, title), i + 1
 
@@ -259,6 +258,15 @@ class _BlockReader:
         title = " ".join(line.strip() for line in self.lines[i:underline])
         self.enter(1 if self.lines[underline].strip().startswith("=") else 2, title)
         return self.block("heading", i, underline + 1, title), underline + 1
+
+
+def _atx_title(rest: str) -> str:
+    """The heading text without an optional closing run of `#` (which must follow a space)."""
+    title = rest.strip()
+    without_closing = title.rstrip("#")
+    if without_closing != title and (not without_closing or without_closing[-1] in " \t"):
+        title = without_closing.strip()
+    return title
 
 
 def _indent(line: str) -> int:

@@ -230,5 +230,5 @@ def _shell_command(line: str, in_shell_cell: bool) -> str | None:
         return stripped
     if stripped.startswith(("!", "%")) and not stripped.startswith("%%"):
         return stripped.lstrip("!%")
-    assignment = _ASSIGN_MAGIC.match(line)
+    assignment = _ASSIGN_MAGIC.match(line) if "!" in line or "%" in line else None
     return assignment.group(3).lstrip("!%") if assignment else None

@@ -23,7 +23,6 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+")
 _HARD_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#))")
-_WORD_BEFORE_DOT = re.compile(r"([\w.]+)[.!?]+[\"')\]]*\s+$")
 
 _APOSTROPHE = "['\u2019]"
 _NEGATION_BEFORE = re.compile(
@@ -90,11 +89,18 @@ def _sentence_ends(text: str) -> list[int]:
         following = text[match.end() : match.end() + 1]
         if following.islower() or following.isdigit():
             continue
-        word = _WORD_BEFORE_DOT.search(text, 0, match.end())
-        if word and match.group().startswith(".") and word.group(1).lower() in _ABBREVIATIONS:
+        if match.group().startswith(".") and _word_before(text, match.start()) in _ABBREVIATIONS:
             continue
         ends.append(match.end())
     return ends
+
+
+def _word_before(text: str, index: int) -> str:
+    """The lower-cased word (dots allowed, as in "e.g") ending at `index`."""
+    start = index
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:index].lower()
 
 
 def is_negated(sentence: str, term_start: int) -> bool:

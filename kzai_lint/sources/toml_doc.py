@@ -36,7 +36,7 @@ _BARE_VALUE = re.compile(r"[0-9A-Za-z_+\-.:]+")
 _DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:")
 
 #: key path -> (value span, key span)
-_Locations = dict[KeyPath, tuple[Span, "Span | None"]]
+_Locations = dict[KeyPath, tuple[Span, Span | None]]
 
 
 def parse_toml(text: str) -> ConfigDocument:

@@ -162,6 +162,9 @@ class ModelCardRule(DocumentRule):
         cat = self.catalogue
         phrases = [(re.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in cat.extra.get("prose", ())]
         exclude = _rx(cat, "prose_exclude")
+        whole = " ".join(p.text for p in card.paragraphs).lower()
+        if len(cat.not_person_context.findall(whole)) >= 2:
+            return None  # a card about music, games or speech synthesis: emotion words describe those
         for para in card.paragraphs:
             if para.kind in ("code", "heading", "html-comment", "table") or section_is_out_of_scope(para.heading_path):
                 continue

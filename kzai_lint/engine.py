@@ -23,7 +23,6 @@ from kzai_lint.discovery import DiscoveredFile, Discovery
 from kzai_lint.fingerprint import fingerprint
 from kzai_lint.model import (
     CONFIG_KINDS,
-    Confidence,
     FileError,
     FileKind,
     Finding,
@@ -33,7 +32,7 @@ from kzai_lint.model import (
     Status,
 )
 from kzai_lint.prefilter import Prefilter
-from kzai_lint.rule import DocumentRule, PythonRule, RepoRule, Rule
+from kzai_lint.rule import RepoRule, Rule
 
 BINARY_SNIFF = 8192
 
@@ -330,8 +329,7 @@ def _guard(ctx: FileContext, hit: Hit, hook_kinds: Sequence[str], settings: Any)
         source = ctx.python
         same_cell: Callable[[Any, Any], bool] | None = None
         if source.line_map is not None:
-            def same_cell(a: Any, b: Any) -> bool:
-                return source.cell_of(a) == source.cell_of(b)
+            same_cell = lambda a, b: source.cell_of(a) == source.cell_of(b)  # noqa: E731 - notebook cells
         guard = mitigation.find_guard(site, source.facts, hooks, kind=kind, purpose=hit.guard_purpose, same_cell=same_cell)
         if guard is not None:
             span = source.span(guard.line_node)
@@ -436,6 +434,7 @@ def run(root: Path, discovery: Discovery, plan: ScanPlan, jobs: int = 1) -> RunR
         errors=tuple(errors),
         files_scanned=scanned,
         rules_run=tuple(r.meta.id for r in plan.rules),
+        fail_on=getattr(plan.settings, "fail_on", Severity.INFO),
     )
 
 

@@ -188,6 +188,7 @@ class RunResult:
     files_scanned: int
     rules_run: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    fail_on: Severity = Severity.INFO
 
     def open_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is Status.OPEN)

@@ -1,0 +1,83 @@
+"""Command line: `kzai-lint check | rules | explain | ...`. Exit codes 0 clean, 1 open findings, 2 errors.
+
+Only this package imports click; each command lives in its own module and calls `api` and a
+reporter, so the same behaviour is reachable from tests and IDE integrations without a subprocess.
+"""
+from __future__ import annotations
+
+import os
+import traceback
+from typing import IO, Callable
+
+import click
+
+from kzai_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def use_color(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def fail(message: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    click.echo(f"kzai-lint: error: {message}", err=True)
+    raise SystemExit(EXIT_ERROR)
+
+
+def guarded(debug: bool, fn: Callable[[], int]) -> int:
+    """Run a command body; known errors become one line on stderr and exit code 2."""
+    from kzai_lint.config import KzaiLintError
+
+    try:
+        return fn()
+    except KzaiLintError as exc:
+        fail(str(exc), debug)
+    except (OSError, ValueError) as exc:
+        fail(f"{type(exc).__name__}: {exc}", debug)
+    except Exception as exc:  # noqa: BLE001 - internal error: one line, traceback with --debug
+        fail(f"internal error: {exc!r}", debug)
+    return EXIT_ERROR
+
+
+def split_values(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kzai-lint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Find functionality regulated or prohibited by Article 17 of Kazakhstan's AI law
+    (Law No. 230-VIII) in ML repositories."""
+
+
+
+def _register() -> None:
+    # Each command module adds itself to `cli` on import.
+    import kzai_lint.cli.check_cmd
+    import kzai_lint.cli.rules_cmd  # noqa: F401
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="kzai-lint", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        return EXIT_ERROR
+    return EXIT_CLEAN

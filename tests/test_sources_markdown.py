@@ -90,7 +90,9 @@ def test_text_lines_map_to_file_lines() -> None:
     assert code.text.splitlines()[3] == 'clf = pipeline("image-classification")'
     assert CARD.splitlines()[code.line - 1 + 3] == 'clf = pipeline("image-classification")'
     assert blocks[3].text == "<!-- kzai: ignore[KZ306] reviewed by the DPO, ticket 42 -->"
-    assert blocks[1].text == "A ViT model fine-tuned to classify a face crop\ninto one of seven expressions."
+    assert blocks[1].text == (
+        "A ViT model fine-tuned to classify a face crop\ninto one of seven expressions."
+    )
 
 
 def test_atx_closing_hashes_and_levels() -> None:

@@ -15,7 +15,8 @@ from kzai_lint.sources.notebook import parse_notebook
 
 def _notebook(*cells: dict[str, Any], metadata: dict[str, Any] | None = None) -> str:
     kernel = {"kernelspec": {"name": "python3", "language": "python"}}
-    return json.dumps({"cells": list(cells), "metadata": kernel if metadata is None else metadata, "nbformat": 4})
+    metadata = kernel if metadata is None else metadata
+    return json.dumps({"cells": list(cells), "metadata": metadata, "nbformat": 4})
 
 
 def _code(*lines: str) -> dict[str, Any]:
@@ -24,7 +25,12 @@ def _code(*lines: str) -> dict[str, Any]:
 
 WEBCAM = _notebook(
     {"cell_type": "markdown", "source": ["# Live emotion demo\n", "Press q to stop."]},
-    _code("!pip install -q fer==22.5.1 'deepface>=0.0.9'\n", "import cv2\n", "from deepface import DeepFace\n", "%matplotlib inline"),
+    _code(
+        "!pip install -q fer==22.5.1 'deepface>=0.0.9'\n",
+        "import cv2\n",
+        "from deepface import DeepFace\n",
+        "%matplotlib inline",
+    ),
     _code(
         "for frame in frames:\n",
         "    faces = DeepFace.analyze(frame, actions=['emotion'])\n",
@@ -84,8 +90,14 @@ def test_pip_installs_with_cell_and_line() -> None:
 
 
 def test_shell_cell_magic_is_neutralised_whole_and_scanned_for_installs() -> None:
-    notebook = parse_notebook(_notebook(_code("%%bash\n", "pip install py-feat\n", "  cd /tmp\n"), _code("y = 1")))
-    assert notebook.code.splitlines() == ["pass  # %%bash", "pass  # pip install py-feat", "pass  # cd /tmp", "y = 1"]
+    shell = _code("%%bash\n", "pip install py-feat\n", "  cd /tmp\n")
+    notebook = parse_notebook(_notebook(shell, _code("y = 1")))
+    assert notebook.code.splitlines() == [
+        "pass  # %%bash",
+        "pass  # pip install py-feat",
+        "pass  # cd /tmp",
+        "y = 1",
+    ]
     assert notebook.pip_installs == (("py-feat", 0, 2),)
     assert notebook.bad_cells == ()
 
@@ -129,8 +141,10 @@ def test_nbformat3_worksheets_and_input() -> None:
 
 
 def test_missing_fields_are_tolerated() -> None:
-    notebook = parse_notebook(json.dumps({"cells": [{"cell_type": "code"}, "junk", {"source": "x"}]}))
-    assert [(c.index, c.cell_type, c.source) for c in notebook.cells] == [(0, "code", ""), (2, "raw", "x")]
+    cells = [{"cell_type": "code"}, "junk", {"source": "x"}]
+    notebook = parse_notebook(json.dumps({"cells": cells}))
+    summary = [(c.index, c.cell_type, c.source) for c in notebook.cells]
+    assert summary == [(0, "code", ""), (2, "raw", "x")]
     assert notebook.code == "" and notebook.language == "python"
 
 

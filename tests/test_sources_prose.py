@@ -27,7 +27,7 @@ AFFIRMED = [
     ("Facial analysis, including but not limited to emotion recognition.", "emotion"),
     ("It detects not only emotions but also age.", "age"),
     ("It detects not only emotions but also age.", "emotions"),
-    ("It cannot tell posed from spontaneous smiles, and it predicts emotion from faces.", "emotion"),
+    ("It cannot tell posed from real smiles, and it predicts emotion from faces.", "emotion"),
     ("Emotion recognition is not accurate for children.", "Emotion"),
     ("The points are not labelled; the head predicts emotion.", "emotion"),
     ("No, it is used for emotion recognition.", "emotion"),

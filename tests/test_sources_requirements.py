@@ -6,6 +6,8 @@ import textwrap
 import pytest
 
 from kzai_lint.model import Span
+from kzai_lint.sources.pep508 import name_from_location
+from kzai_lint.sources.pep508 import parse_conda_spec
 from kzai_lint.sources.requirements import normalize_name
 from kzai_lint.sources.requirements import parse_pep508
 from kzai_lint.sources.requirements import parse_requirements_txt
@@ -187,7 +189,10 @@ def test_environment_yml_requirements() -> None:
 
 
 def test_pipfile_requirements() -> None:
-    text = '[packages]\nfer = "*"\nDeepFace = {version = "==0.0.79"}\n\n[dev-packages]\npytest = ">=8"\n'
+    text = (
+        '[packages]\nfer = "*"\nDeepFace = {version = "==0.0.79"}\n'
+        '\n[dev-packages]\npytest = ">=8"\n'
+    )
     requirements = requirements_from_pipfile(parse_toml(text))
     assert [(r.name, r.specifier, r.span.line) for r in requirements] == [
         ("fer", "", 2),
@@ -212,3 +217,22 @@ def test_pipfile_requirements() -> None:
 )
 def test_pip_install_args(command: str, names: list[str]) -> None:
     assert pip_install_args(command) == names
+
+
+@pytest.mark.parametrize(
+    ("location", "name"),
+    [
+        ("git+https://github.com/serengil/deepface.git@v0.0.79", "deepface"),
+        ("https://host/x.tar.gz#egg=Py_Feat", "py-feat"),
+        ("./dist/hsemotion_onnx-0.3.1.tar.gz", "hsemotion-onnx"),
+        ("https://example.org/archive/main.zip", None),
+    ],
+)
+def test_name_from_location(location: str, name: str | None) -> None:
+    assert name_from_location(location) == name
+
+
+def test_parse_conda_spec() -> None:
+    assert parse_conda_spec("conda-forge::PyTorch >=2.1") == ("pytorch", ">=2.1")
+    assert parse_conda_spec("numpy=1.26=py311h") == ("numpy", "=1.26=py311h")
+    assert parse_conda_spec("=oops") is None

@@ -105,7 +105,8 @@ def test_quoted_header_keys_and_literal_strings() -> None:
 
 def test_nodes_are_pre_order_with_root_first() -> None:
     doc = parse_toml("a = 1\n[t]\nx = [1, 2]\n")
-    assert [n.key_path for n in doc.nodes] == [(), ("a",), ("t",), ("t", "x"), ("t", "x", 0), ("t", "x", 1)]
+    paths = [n.key_path for n in doc.nodes]
+    assert paths == [(), ("a",), ("t",), ("t", "x"), ("t", "x", 0), ("t", "x", 1)]
 
 
 @pytest.mark.parametrize(

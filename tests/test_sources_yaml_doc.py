@@ -10,6 +10,7 @@ import yaml
 from kzai_lint.model import Span
 from kzai_lint.sources.config_tree import SourceParseError
 from kzai_lint.sources.config_tree import iter_strings
+from kzai_lint.sources import yaml_doc
 from kzai_lint.sources.yaml_doc import parse_yaml
 
 FAIRFACE = textwrap.dedent(
@@ -108,7 +109,10 @@ def test_flow_mappings_and_non_string_keys() -> None:
 
 
 def test_tags_never_construct_objects() -> None:
-    text = "a: !!python/object/apply:os.system ['echo hi']\nb: !custom 12\nc: !!str 12\nd: !!int '7'\n"
+    text = (
+        "a: !!python/object/apply:os.system ['echo hi']\n"
+        "b: !custom 12\nc: !!str 12\nd: !!int '7'\n"
+    )
     doc = parse_yaml(text)[0]
     assert doc.root is not None
     assert doc.root.value == {"a": ["echo hi"], "b": 12, "c": "12", "d": 7}
@@ -146,3 +150,12 @@ def test_billion_laughs_fails_fast() -> None:
 def test_deep_nesting_is_a_parse_error_not_a_recursion_error() -> None:
     with pytest.raises(SourceParseError, match="nesting"):
         parse_yaml("[" * 10_000 + "]" * 10_000)
+
+
+def test_pure_python_loader_gives_the_same_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = parse_yaml(FAIRFACE)
+    monkeypatch.setattr(yaml_doc, "_LOADER", yaml.SafeLoader)
+    assert parse_yaml(FAIRFACE) == expected
+    with pytest.raises(SourceParseError) as caught:
+        parse_yaml("a: [1, 2\nb: 3\n")
+    assert caught.value.line == 2

@@ -112,7 +112,8 @@ class _Scanner:
         if len(self.stack) >= MAX_DEPTH:
             raise self.error(f"nesting deeper than {MAX_DEPTH} levels")
         kind = "object" if char == "{" else "array"
-        frame = _Open(kind, {} if kind == "object" else [], path, len(self.slots), self.pos, key_span)
+        container: Any = {} if kind == "object" else []
+        frame = _Open(kind, container, path, len(self.slots), self.pos, key_span)
         self.slots.append(None)  # reserved so the container precedes its members (pre-order)
         self.stack.append(frame)
         self.pos += 1

@@ -65,6 +65,9 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class ModelCard:
+    """A parsed card; `front_matter_error` is set (and `front_matter` None) when the YAML
+    header is malformed or never closed, so rules can report it without losing the body."""
+
     front_matter: ConfigDocument | None
     front_matter_error: SourceParseError | None
     paragraphs: tuple[Paragraph, ...]

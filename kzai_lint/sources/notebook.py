@@ -63,7 +63,7 @@ class Notebook:
 
 
 def parse_notebook(text: str) -> Notebook:
-    """Read nbformat 4 (and, tolerantly, nbformat 3); raises `SourceParseError` if not a notebook."""
+    """Read nbformat 4 (and, leniently, nbformat 3); `SourceParseError` if not a notebook."""
     data = _load_json(text)
     cells = tuple(_cells(data))
     language = _language(data)

@@ -17,6 +17,11 @@ from typing import Any
 from kzai_lint.model import Span
 from kzai_lint.sources.config_tree import ConfigDocument
 from kzai_lint.sources.config_tree import ConfigNode
+from kzai_lint.sources.pep508 import looks_like_path
+from kzai_lint.sources.pep508 import name_from_location
+from kzai_lint.sources.pep508 import normalize_name
+from kzai_lint.sources.pep508 import parse_conda_spec
+from kzai_lint.sources.pep508 import parse_pep508
 
 __all__ = [
     "Requirement",
@@ -30,18 +35,13 @@ __all__ = [
     "requirements_from_setup_cfg",
 ]
 
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
-_PEP508 = re.compile(rf"^\s*({_NAME})\s*(?:\[([^\]]*)\])?\s*(.*)$", re.DOTALL)
-_SPECIFIER = re.compile(r"^(?:(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*|$))+$")
-_CONDA_SPEC = re.compile(r"^\s*(?:[^:\s]+::)?([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*(.*)$")
-_EGG = re.compile(rf"[#&]egg=({_NAME})")
-_VCS_URL = re.compile(r"^(?:git|hg|svn|bzr)\+\S+?/([A-Za-z0-9._-]+?)(?:\.git)?(?:@[^#/]*)?(?:#.*)?$")
-_ARCHIVE = re.compile(rf"(?:^|/)({_NAME})-\d[^/]*\.(?:whl|tar\.gz|tar\.bz2|zip)$")
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _LINE_OPTION = re.compile(r"\s+--?[A-Za-z]")
-_INCLUDE_OPTION = re.compile(r"^(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|(?<=-r)|(?<=-c))(\S+)")
+_INCLUDE_OPTION = re.compile(
+    r"^(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|(?<=-r)|(?<=-c))(\S+)"
+)
 _EDITABLE_OPTION = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)")
-_INSTALLERS = frozenset({"pip", "pip3", "conda", "mamba", "micromamba", "uv", "poetry", "pdm", "pipenv"})
+_INSTALLERS = frozenset("pip pip3 conda mamba micromamba uv poetry pdm pipenv".split())
 _PIP_VERSION = re.compile(r"pip3?\.\d+")
 _ADDERS = frozenset({"uv", "poetry", "pdm"})
 _SHELL_OPERATORS = frozenset({"&&", "||", ";", "|", "&", ">", ">>", "2>&1", "<"})
@@ -68,25 +68,6 @@ class Requirement:
     marker: str = ""
 
 
-def normalize_name(name: str) -> str:
-    """PEP 503: lower-case, runs of `-`, `_` and `.` become one `-`."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def parse_pep508(text: str) -> tuple[str, tuple[str, ...], str, str] | None:
-    """(normalised name, extras, specifier, marker) of a PEP 508 string, or None if not one."""
-    match = _PEP508.match(text)
-    if not match:
-        return None
-    name, extras_text, rest = match.groups()
-    extras = tuple(e.strip() for e in (extras_text or "").split(",") if e.strip())
-    if rest.startswith("@"):  # a direct reference: `name @ url ; marker`
-        return normalize_name(name), extras, "", rest.partition(" ;")[2].strip()
-    spec_text, _, marker = rest.partition(";")
-    specifier = re.sub(r"\s+", "", spec_text.strip().strip("()"))
-    if specifier and not _SPECIFIER.match(specifier):
-        return None
-    return normalize_name(name), extras, specifier, marker.strip()
 
 
 def _requirement(text: str, span: Span, raw: str | None = None) -> Requirement | None:
@@ -96,17 +77,6 @@ def _requirement(text: str, span: Span, raw: str | None = None) -> Requirement |
     name, extras, specifier, marker = parsed
     return Requirement(name, text.strip() if raw is None else raw, span, extras, specifier, marker)
 
-
-def _name_from_location(location: str) -> str | None:
-    """The project name of a URL or path requirement (`#egg=`, VCS repository, archive name)."""
-    for pattern in (_EGG, _VCS_URL, _ARCHIVE):
-        match = pattern.search(location)
-        if match:
-            return normalize_name(match.group(1))
-    return None
-
-
-# --- requirements.txt ----------------------------------------------------------------------
 
 
 def parse_requirements_txt(text: str) -> tuple[list[Requirement], list[str]]:
@@ -158,21 +128,22 @@ def _requirement_line(content: str, span: Span) -> Requirement | None:
         return None
     option = _LINE_OPTION.search(content)  # per-requirement options such as --hash
     requirement_text = content[: option.start()] if option else content
-    if "://" in requirement_text.split("@")[0] or _looks_like_path(requirement_text):
+    if "://" in requirement_text.split("@")[0] or looks_like_path(requirement_text):
         return _located_requirement(requirement_text, content, span)
     return _requirement(requirement_text, span, raw=content)
 
 
-def _looks_like_path(text: str) -> bool:
-    return text.startswith((".", "/", "~")) or bool(_ARCHIVE.search(text.split(";")[0].strip()))
-
 
 def _located_requirement(location: str, raw: str, span: Span) -> Requirement | None:
-    name = _name_from_location(location.strip())
+    name = name_from_location(location.strip())
     return None if name is None else Requirement(name, raw, span)
 
 
-# --- TOML / YAML manifests -----------------------------------------------------------------
+_GROUP_TABLES = (
+    ("project", "optional-dependencies"),
+    ("dependency-groups",),
+    ("tool", "pdm", "dev-dependencies"),
+)
 
 
 def requirements_from_pyproject(doc: ConfigDocument) -> list[Requirement]:
@@ -180,7 +151,7 @@ def requirements_from_pyproject(doc: ConfigDocument) -> list[Requirement]:
     (main, dev and group tables, keys are names, `python` skipped), uv and PDM dev dependencies.
     `[build-system] requires` is not included: build tools are not the system's dependencies."""
     found = list(_string_requirements(doc, ("project", "dependencies")))
-    for path in (("project", "optional-dependencies"), ("dependency-groups",), ("tool", "pdm", "dev-dependencies")):
+    for path in _GROUP_TABLES:
         for group in doc.children(*path):
             found.extend(_string_requirements(doc, group.key_path))
     found.extend(_string_requirements(doc, ("tool", "uv", "dev-dependencies")))
@@ -252,14 +223,10 @@ def _version_and_extras(value: Any) -> tuple[str, tuple[str, ...]]:
 
 
 def _conda_requirement(node: ConfigNode) -> Requirement | None:
-    match = _CONDA_SPEC.match(node.value)
-    if not match:
+    parsed = parse_conda_spec(node.value)
+    if parsed is None:
         return None
-    specifier = re.sub(r"\s+", "", match.group(2))
-    return Requirement(normalize_name(match.group(1)), node.value.strip(), node.span, (), specifier)
-
-
-# --- setup.cfg -----------------------------------------------------------------------------
+    return Requirement(parsed[0], node.value.strip(), node.span, (), parsed[1])
 
 
 def requirements_from_setup_cfg(text: str) -> list[Requirement]:
@@ -310,7 +277,7 @@ def _setup_cfg_values(lines: list[str]) -> Iterator[tuple[list[_CfgEntry], bool]
 
 
 def _is_requirement_list(section: str, key: str) -> bool:
-    return (section == "options" and key == "install_requires") or section == "options.extras_require"
+    return section == "options.extras_require" or (section, key) == ("options", "install_requires")
 
 
 def _cfg_entry(line: str, number: int, start: int = 0) -> _CfgEntry:
@@ -323,14 +290,11 @@ def _cfg_entry(line: str, number: int, start: int = 0) -> _CfgEntry:
 def _split_semicolons(text: str, span: Span) -> list[_CfgEntry]:
     entries, offset = [], 0
     for part in text.split(";"):
-        lead = len(part) - len(part.lstrip())
-        column = span.column + offset + lead
-        entries.append((part.strip(), Span(span.line, column, span.line, column + len(part.strip()))))
+        column = span.column + offset + len(part) - len(part.lstrip())
+        entry = part.strip()
+        entries.append((entry, Span(span.line, column, span.line, column + len(entry))))
         offset += len(part) + 1
     return entries
-
-
-# --- shell commands ------------------------------------------------------------------------
 
 
 def pip_install_args(command: str) -> list[str]:
@@ -397,10 +361,10 @@ def _argument_names(arguments: list[str], conda: bool) -> Iterator[str]:
 
 
 def _argument_name(argument: str, conda: bool) -> str | None:
-    if "://" in argument or _looks_like_path(argument) or argument.startswith(("git+", "hg+")):
-        return _name_from_location(argument)
+    if "://" in argument or looks_like_path(argument) or argument.startswith(("git+", "hg+")):
+        return name_from_location(argument)
     if conda:
-        match = _CONDA_SPEC.match(argument)
-        return normalize_name(match.group(1)) if match else None
+        conda_spec = parse_conda_spec(argument)
+        return conda_spec[0] if conda_spec else None
     parsed = parse_pep508(argument)
     return parsed[0] if parsed else None

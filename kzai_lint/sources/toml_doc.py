@@ -193,7 +193,8 @@ class _Locator:
         path = table
         for name, seg_start, seg_end in segments[:-1]:
             path += (name,)
-            self.found.setdefault(path, (self.span(seg_start, seg_end), self.span(seg_start, seg_end)))
+            segment_span = self.span(seg_start, seg_end)
+            self.found.setdefault(path, (segment_span, segment_span))
         name, seg_start, seg_end = segments[-1]
         self.skip_blank()
         if self.text.startswith("=", self.pos):

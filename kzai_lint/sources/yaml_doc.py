@@ -138,8 +138,8 @@ class _Composer:
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             self.close(event)
 
-    def span(self, event: Any, end_event: Any = None) -> Span:
-        start, end = event.start_mark, (end_event or event).end_mark
+    def span(self, event: Any) -> Span:
+        start, end = event.start_mark, event.end_mark
         offset = self.first_line
         return Span(start.line + offset, start.column + 1, end.line + offset, end.column + 1)
 

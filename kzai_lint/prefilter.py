@@ -11,6 +11,9 @@ from typing import Iterable
 
 
 class Prefilter:
+    """Keywords match at a word start (`fer` never matches `transfer`); a keyword written with a
+    leading `*` matches anywhere, for words embedded in identifiers (`FacialEmotionNet`)."""
+
     def __init__(self, keywords: Iterable[str] | None) -> None:
         words = None if keywords is None else sorted({w.lower() for w in keywords if w}, key=len, reverse=True)
         self.keywords = words
@@ -19,8 +22,14 @@ class Prefilter:
         elif not words:
             self._rx = re.compile(r"(?!x)x")
         else:
-            alternation = "|".join(re.escape(w) for w in words)
-            self._rx = re.compile(r"(?<![a-z0-9])(?:" + alternation + r")")
+            anywhere = "|".join(re.escape(w[1:]) for w in words if w.startswith("*"))
+            bounded = "|".join(re.escape(w) for w in words if not w.startswith("*"))
+            parts = []
+            if bounded:
+                parts.append(r"(?<![a-z0-9])(?:" + bounded + r")")
+            if anywhere:
+                parts.append(r"(?:" + anywhere + r")")
+            self._rx = re.compile("|".join(parts))
 
     @property
     def passes_everything(self) -> bool:

@@ -100,6 +100,7 @@ class PythonModule:
     strings: list[StringLiteral] = field(default_factory=list)
     collections: list[Collection] = field(default_factory=list)
     functions: list[FunctionInfo] = field(default_factory=list)
+    classes: list[tuple[cst.ClassDef, str]] = field(default_factory=list)
     imported_modules: set[str] = field(default_factory=set)
     import_nodes: list[tuple[str, cst.CSTNode]] = field(default_factory=list)
     text: str = ""
@@ -224,6 +225,7 @@ class _Collector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._enum_members(node)
         name = node.name.value
+        self.facts.classes.append((node, f"{self.scope_name}.{name}" if self.scope_name else name))
         self.bind(name, Binding("name", f"{self.facts.module_name}.{name}" if self.facts.module_name else name))
         self.scopes.append(_Scope(name, is_class=True))
         self.class_attrs.append({})

@@ -1,0 +1,71 @@
+"""Shared logic of the identifier rules: the project's own function and class names.
+
+A repository that wraps a model in `def detect_emotion(frame)` or `class EthnicityClassifier`
+shows its capability in its names, even when the model itself is loaded from an opaque file.
+Names are weaker than resolved library calls (S2, warning), need an ML or biometric context in
+the file, and never count in music, game or speech-synthesis code.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable, Iterator
+
+import libcst as cst
+
+from kzai_lint.analysis.python_module import PythonModule
+from kzai_lint.context import FileContext
+from kzai_lint.model import Confidence, Hit, Severity
+from kzai_lint.rule import PythonRule
+from kzai_lint.rules._python_signals import clause_phrase
+
+# Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start.
+_NAME_WORDS = ("*emotion", "expression", "affect", "race", "*ethnicit", "religion", "political",
+               "orientation", "age", "*agegender", "*genderage", "gender", "sex", "swap", "*faceswap", "*deepfake",
+               "clone", "cloning", "*voiceclon", "lip", "*lipsync", "talking", "*talkinghead")
+
+
+class IdentifierRule(PythonRule):
+    """Function and class definitions whose names state a capability of the rule's code."""
+
+    def keywords(self) -> Iterable[str] | None:
+        return _NAME_WORDS
+
+    @functools.cached_property
+    def _patterns(self) -> list[tuple[re.Pattern[str], str]]:
+        out = []
+        for entry in self.catalogue.extra.get("identifiers", ()):
+            cap = entry["capability"]
+            if self.catalogue.capabilities[cap].code == self.meta.code:
+                out.append((re.compile(r"(?:" + entry["pattern"] + r")\Z", re.IGNORECASE), cap))
+        return out
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        assert ctx.python is not None
+        lowered = ctx.text.lower()
+        if self.catalogue.not_person_context.search(lowered):
+            return
+        if not (self.catalogue.ml_context.search(lowered) or self.catalogue.biometric_context.search(lowered)):
+            return
+        for node, qualname in _definitions(ctx.python.facts):
+            name = node.name.value
+            squashed = name.replace("_", "").lower()
+            for rx, cap in self._patterns:
+                if not rx.match(squashed):
+                    continue
+                capability = self.catalogue.capabilities[cap]
+                kind = "class" if isinstance(node, cst.ClassDef) else "function"
+                message = (
+                    f"The {kind} {name!r} is named for what it does: the system {capability.does}; "
+                    f"{clause_phrase(self.catalogue, self.meta.code)}. Mitigation: {self.catalogue.codes[self.meta.code].advice}."
+                )
+                hit = ctx.python_hit(node.name, message, scope=qualname, capability=cap, confidence=Confidence.MEDIUM, severity=Severity.INFO if capability.severity is Severity.INFO else Severity.WARNING)
+                ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
+                yield hit
+                return  # one finding per file and code: names repeat the same capability
+
+
+def _definitions(facts: PythonModule) -> Iterator[tuple[cst.FunctionDef | cst.ClassDef, str]]:
+    for fn in facts.functions:
+        yield fn.node, fn.qualname
+    yield from facts.classes

@@ -102,6 +102,7 @@ class CatalogueCallRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         operations = {s.qualname for s in facts.calls if s.qualname and any(sig.role == "operation" for sig in self.catalogue.calls_for(s.qualname))}
+        about_non_persons = self.catalogue.not_person_context.search(ctx.text.lower()) is not None
         for site in facts.calls:
             if not site.qualname:
                 continue
@@ -114,6 +115,8 @@ class CatalogueCallRule(PythonRule):
                     (cap, conf, why)
                     for cap, conf, why in call_capabilities(site, signal, self.catalogue)
                     if self.catalogue.capabilities[cap].code == self.meta.code
+                    # An emotion model applied to songs, lyrics or game characters judges no person.
+                    and not (about_non_persons and why.startswith(("model", "data set")) and conf is not Confidence.HIGH)
                 ]
                 if not found:
                     continue
@@ -162,6 +165,8 @@ class ArtefactLiteralRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         consumed = consumed_literals(facts, self.catalogue)
+        if self.catalogue.not_person_context.search(ctx.text.lower()):
+            return  # model and data names in music, game or speech-synthesis code
         for lit in facts.strings:
             if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
                 continue

@@ -25,6 +25,15 @@ _LAZY = {
     "Confidence": "kzai_lint.model",
     "Status": "kzai_lint.model",
     "check": "kzai_lint.api",
+    # Plugin API (docs/plugins.md)
+    "Rule": "kzai_lint.rule",
+    "Example": "kzai_lint.rule",
+    "RulePack": "kzai_lint.registry",
+    "PluginLoadError": "kzai_lint.registry",
+    "FileContext": "kzai_lint.context",
+    "RepoIndex": "kzai_lint.context",
+    "PYTHON_KINDS": "kzai_lint.model",
+    "CONFIG_KINDS": "kzai_lint.model",
 }
 
 __all__ = ["__version__", *_LAZY]

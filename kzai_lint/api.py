@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from kzai_lint import catalogue as catalogue_mod
-from kzai_lint import registry, selection
+from kzai_lint import baseline as baseline_mod
+from kzai_lint import config_check, registry, selection
 from kzai_lint.config import Settings, UsageError, load_settings
 from kzai_lint.discovery import discover
 from kzai_lint.engine import ScanPlan, run
-from kzai_lint.model import RunResult
+from kzai_lint.model import RunResult, RunWarning
 from kzai_lint.rule import Rule
 
 
@@ -21,12 +22,13 @@ def scan_root(paths: Sequence[Path]) -> Path:
     return Path.cwd().resolve()
 
 
-def enabled_rules(settings: Settings, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
-    cat = catalogue_mod.load()
-    packs = registry.load_packs(cat)
-    classes = [r for p in packs for r in p.rules]
+def enabled_rules(settings: Settings, select: Sequence[str] = (), ignore: Sequence[str] = (), *, loaded: registry.LoadedPacks | None = None) -> list[Rule]:
+    loaded = loaded if loaded is not None else registry.load(settings)
+    cat = loaded.catalogue
+    classes = list(loaded.rules)
     known_codes = set(cat.codes)
     known_ids = {r.meta.id for r in classes}
+    config_check.validate(settings, cat, known_ids)  # config-file values: errors name file and key
     chosen_select = list(select) or list(settings.select) + list(settings.extend_select)
     chosen_ignore = list(settings.ignore) + list(ignore)
     for sel in (*chosen_select, *chosen_ignore):
@@ -50,18 +52,49 @@ def check(
     debug: bool = False,
     use_prefilter: bool = True,
     overrides: dict[str, Any] | None = None,
+    allow_local_plugins: bool | None = None,
+    apply_baseline: bool = True,
+    buffers: Mapping[str, str] | Mapping[Path, str] | None = None,
+    changed_since: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
+    """Scan `paths`. `buffers` ({path: text}) replace files' content (editors' unsaved buffers);
+    `changed_since` keeps only findings on lines changed since that git revision (`diffmode`)."""
+    from kzai_lint import buffers as buffers_mod
+    from kzai_lint import diffmode, project
+
     resolved = [Path(p) for p in paths] or [Path(".")]
     for p in resolved:
-        if not p.exists():
+        if not p.exists() and not buffers_mod.is_buffered(p, buffers or {}):
             raise UsageError(f"path does not exist: {p}")
     root = scan_root(resolved)
+    changes = diffmode.changed_lines(root, changed_since) if changed_since is not None else None
     if settings is None:
-        start = resolved[0].resolve() if len(resolved) == 1 else root
+        start = project.settings_start(resolved, root)
         settings = load_settings(start if start.is_dir() else start.parent, config_file)
         settings = settings.with_overrides(root=root, **(overrides or {}))
-    rules = enabled_rules(settings, select, ignore)
-    plan = ScanPlan(tuple(rules), catalogue_mod.load(), settings, debug=debug, use_prefilter=use_prefilter)
-    excludes = tuple(settings.exclude) + tuple(settings.extend_exclude)
-    found = discover(resolved, root, excludes, explicit_files_ok=False)
-    return run(root, found, plan, jobs=jobs)
+    loaded = registry.load(settings, allow_local=allow_local_plugins)
+    rules = enabled_rules(settings, select, ignore, loaded=loaded)
+    recorded = baseline_mod.configured(settings) if apply_baseline else None
+    texts = buffers_mod.relative_buffers(buffers or {}, root)
+    plan = ScanPlan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, **project.file_mode_plan(resolved, settings, root))
+    excludes = tuple(settings.exclude) + tuple(settings.extend_exclude) + baseline_mod.discovery_excludes(settings, root)
+    if texts:
+        found = buffers_mod.discover_buffers(resolved, root, excludes, texts)
+    else:
+        found = discover(resolved, root, excludes, explicit_files_ok=False)
+    result = run(root, found, plan, jobs=jobs)
+    if recorded is not None:
+        result = baseline_mod.apply(result, recorded)
+    if loaded.warnings:
+        result = replace(result, warnings=(*plugin_warnings(settings, root, loaded), *result.warnings))
+    return diffmode.restrict(result, changes) if changes is not None else result
+
+
+def plugin_warnings(settings: Settings, root: Path, loaded: registry.LoadedPacks) -> tuple[RunWarning, ...]:
+    """Skipped local packs as run warnings, pointing at the config file that names them."""
+    where = "."
+    if settings.config_path is not None:
+        config = Path(settings.config_path).resolve()
+        where = config.relative_to(root).as_posix() if config.is_relative_to(root) else config.as_posix()
+    return tuple(RunWarning(where, None, "", "local-plugins-skipped", message) for message in loaded.warnings)

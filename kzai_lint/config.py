@@ -225,16 +225,31 @@ def settings_from_table(root: Path, path: Path, table: Mapping[str, Any]) -> Set
                 raise ConfigError("must be a list of hook names or tables", path, key)
             kwargs[attr] = tuple(value)
     if "baseline" in table:
-        kwargs["baseline"] = str(table["baseline"])
+        if not isinstance(table["baseline"], str) or not table["baseline"].strip():
+            raise ConfigError("must be the path of a baseline file, relative to this config file", path, "baseline")
+        # Relative to the config file, not the working directory, so every checkout agrees.
+        kwargs["baseline"] = str(path.parent / table["baseline"])
     if "require-reason" in table:
-        kwargs["require_reason"] = bool(table["require-reason"])
+        kwargs["require_reason"] = _bool(path, "require-reason", table["require-reason"])
     if "fail-on-incomplete" in table:
-        kwargs["fail_on_incomplete"] = bool(table["fail-on-incomplete"])
+        kwargs["fail_on_incomplete"] = _bool(path, "fail-on-incomplete", table["fail-on-incomplete"])
     if "max-file-size" in table:
-        kwargs["max_file_size"] = int(table["max-file-size"])
+        if not isinstance(table["max-file-size"], int) or isinstance(table["max-file-size"], bool) or table["max-file-size"] <= 0:
+            raise ConfigError("must be a positive number of bytes", path, "max-file-size")
+        kwargs["max_file_size"] = table["max-file-size"]
     if "rule-options" in table:
-        kwargs["rule_options"] = dict(table["rule-options"])
+        options = table["rule-options"]
+        if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
+            raise ConfigError('must be a table of rule id = table, e.g. [tool.kzai-lint.rule-options."KZ306/library-call"]', path, "rule-options")
+        kwargs["rule_options"] = dict(options)
     return Settings(**kwargs)
+
+
+def _bool(path: Path, key: str, value: Any) -> bool:
+    # `require-reason = "no"` must not silently mean True.
+    if not isinstance(value, bool):
+        raise ConfigError(f"must be true or false, got {value!r}", path, key)
+    return value
 
 
 def _enum(path: Path, key: str, value: Any, enum_type: type[Severity] | type[Confidence]) -> Any:

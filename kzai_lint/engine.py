@@ -22,12 +22,12 @@ from kzai_lint.context import FileContext, RepoIndex
 from kzai_lint.discovery import DiscoveredFile, Discovery
 from kzai_lint.fingerprint import fingerprint
 from kzai_lint.model import (
-    CONFIG_KINDS,
     FileError,
     FileKind,
     Finding,
     Hit,
     RunResult,
+    RunWarning,
     Severity,
     Status,
 )
@@ -45,6 +45,13 @@ class ScanPlan:
     debug: bool = False
     use_prefilter: bool = True
     prefilters: dict[FileKind, Prefilter] = field(default_factory=dict)
+    #: {relpath: text} read instead of the file (unsaved editor buffers, `--stdin-filename`)
+    buffers: dict[str, str] = field(default_factory=dict)
+    #: for explicit files: where the declaration lives, and the project's cards (see `project`)
+    declaration_root: Path | None = None
+    context_files: dict[str, FileKind] = field(default_factory=dict)
+    #: called in the main process as files finish: (done, total); the CLI draws a progress bar
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         by_kind: dict[FileKind, list[str] | None] = {}
@@ -75,6 +82,7 @@ class FileResult:
     errors: tuple[FileError, ...] = ()
     facts: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     scanned: bool = True
+    warnings: tuple[RunWarning, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +144,12 @@ def scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
 
 def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
     rules = plan.file_rules(file.kind)
-    text, data, error = read_text(file, plan.settings)
+    if file.relpath in plan.buffers:
+        from kzai_lint.buffers import read_buffer
+
+        text, data, error = read_buffer(plan.buffers[file.relpath])
+    else:
+        text, data, error = read_text(file, plan.settings)
     if error is not None:
         return FileResult(file.relpath, errors=(error,), scanned=False)
     assert text is not None
@@ -165,7 +178,11 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
                 raise
             errors.append(FileError(file.relpath, "rule-error", f"{rule.meta.id} crashed: {exc!r}"))
     findings = tuple(make_findings(hits, ctx, plan))
-    return FileResult(file.relpath, findings, tuple(errors), ctx.facts)
+    # KZ001 needs every rule's findings first: only then is a suppression known to be unused.
+    from kzai_lint import suppression_report
+
+    hygiene, warnings = suppression_report.report(ctx, {r.meta.code for r in plan.file_rules(file.kind)})
+    return FileResult(file.relpath, findings + hygiene, tuple(errors), ctx.facts, warnings=warnings)
 
 
 class SourceFailure(Exception):
@@ -226,6 +243,10 @@ def make_findings(hits: Iterable[tuple[Rule, Hit]], ctx: FileContext | None, pla
         confidence = hit.confidence or rule.meta.confidence
         if ctx is not None and ctx.low_weight:
             confidence = confidence.lowered()
+        # Looked up before any filtering, so a suppression of a filtered hit is not "unused".
+        inline = None
+        if ctx is not None and not getattr(settings, "ignore_suppressions", False):
+            inline = _inline_suppression(ctx, code, hit)
         if confidence.rank < settings.min_confidence.rank:
             continue
         span = hit.span
@@ -233,14 +254,15 @@ def make_findings(hits: Iterable[tuple[Rule, Hit]], ctx: FileContext | None, pla
         status, mitigation = Status.OPEN, None
         if selection.per_file_ignored(fpath, code, info.clause, settings.per_file_ignores):
             status, mitigation = Status.SUPPRESSED, "per-file-ignores in configuration"
-        elif ctx is not None and not getattr(settings, "ignore_suppressions", False):
-            found = _inline_suppression(ctx, code, hit)
-            if found is not None:
-                status, mitigation = Status.SUPPRESSED, found
+        elif inline is not None:
+            status, mitigation = Status.SUPPRESSED, inline
+        message = hit.message
         if status is Status.OPEN and ctx is not None and hit.node is not None and ctx.python is not None:
             guard = _guard(ctx, hit, info.hooks, settings)
             if guard is not None:
                 status, mitigation = Status.MITIGATED, guard
+            else:
+                message += _lookalike_note(ctx, hit, info.hooks, settings)
         severity = _severity(rule, hit, catalogue)
         anchor_key = (code, hit.anchor, hit.evidence)
         occurrence = occurrences[anchor_key]
@@ -257,7 +279,7 @@ def make_findings(hits: Iterable[tuple[Rule, Hit]], ctx: FileContext | None, pla
             column=span.column if span else None,
             end_line=span.end_line if span else None,
             end_column=span.end_column if span else None,
-            message=hit.message,
+            message=message,
             evidence=hit.evidence,
             mitigation=mitigation,
             fingerprint=fingerprint(code, fpath, hit.anchor, hit.evidence, occurrence),
@@ -277,37 +299,22 @@ def make_findings(hits: Iterable[tuple[Rule, Hit]], ctx: FileContext | None, pla
 
 
 def _inline_suppression(ctx: FileContext, code: str, hit: Hit) -> str | None:
-    from kzai_lint import suppression
+    """The text explaining an inline suppression of this hit; the lookup records its use."""
+    from kzai_lint import suppression_report
 
-    if hit.span is None:
-        return None
-    cache = ctx.facts.setdefault("_suppressions", [])
-    if not cache:
-        cache.append((_parse_suppressions(ctx),))
-    parsed = cache[0][0]
-    table = parsed.get(hit.span.cell, [])
-    found = suppression.find(table, code, hit.span.line, hit.span.end_line)
+    found = suppression_report.for_file(ctx).lookup(code, hit.span)
     if found is None:
         return None
     if not found.reason:
-        if getattr(ctx.settings, "require_reason", True):
-            return None
         return "inline suppression (no reason given)"
     return f"inline suppression at line {found.line}: {found.reason}"
 
 
-def _parse_suppressions(ctx: FileContext) -> dict[int | None, list[Any]]:
-    from kzai_lint import suppression
+def _lookalike_note(ctx: FileContext, hit: Hit, hook_kinds: Sequence[str], settings: Any) -> str:
+    """A hint for an open sink guarded by an undeclared consent/review-looking check."""
+    from kzai_lint import hook_hint
 
-    if ctx.kind is FileKind.PYTHON:
-        return {None: suppression.parse_python(ctx.text)[0]}
-    if ctx.kind is FileKind.NOTEBOOK and ctx.document is not None:
-        return {c.index: suppression.parse_python(c.source)[0] for c in ctx.document.cells if c.cell_type == "code"}
-    if ctx.kind is FileKind.MODEL_CARD:
-        return {None: suppression.parse_markdown(ctx.text)[0]}
-    if ctx.kind in CONFIG_KINDS or ctx.kind is FileKind.REQUIREMENTS:
-        return {None: suppression.parse_hash_comments(ctx.text)[0]}
-    return {None: []}
+    return hook_hint.undeclared_hook_note(ctx, hit, hook_kinds, settings)
 
 
 def _guard(ctx: FileContext, hit: Hit, hook_kinds: Sequence[str], settings: Any) -> str | None:
@@ -352,7 +359,7 @@ def scan_files(files: Sequence[DiscoveredFile], plan: ScanPlan, jobs: int) -> li
         except OSError:
             pass
     if jobs <= 1 or len(files) < 4 or total < 512 * 1024 or plan.debug:
-        return [scan_file(f, plan) for f in files]
+        return _counted((scan_file(f, plan) for f in files), plan, len(files))
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -361,9 +368,19 @@ def scan_files(files: Sequence[DiscoveredFile], plan: ScanPlan, jobs: int) -> li
         global _PLAN
         _PLAN = plan
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return list(pool.map(_scan_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
+            return _counted(pool.map(_scan_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))), plan, len(files))
     except (OSError, ValueError, RuntimeError, ImportError):
-        return [scan_file(f, plan) for f in files]
+        return _counted((scan_file(f, plan) for f in files), plan, len(files))
+
+
+def _counted(results: Iterable[FileResult], plan: ScanPlan, total: int) -> list[FileResult]:
+    """Collect results, reporting progress to `plan.progress` (main process only)."""
+    out: list[FileResult] = []
+    for result in results:
+        out.append(result)
+        if plan.progress is not None:
+            plan.progress(len(out), total)
+    return out
 
 
 _PLAN: ScanPlan | None = None
@@ -398,15 +415,15 @@ def build_repo_index(root: Path, discovery: Discovery, results: Sequence[FileRes
             if key.startswith("_"):
                 continue
             facts[key].extend((result.path, v) for v in values)
-    decl_path, system, has_table = read_declaration_file(root)
+    decl_path, system, has_table = read_declaration_file(plan.declaration_root or root)
     return RepoIndex(
         root=str(root),
-        files={f.relpath: f.kind for f in discovery.files},
+        files={**plan.context_files, **{f.relpath: f.kind for f in discovery.files}},
         weights=discovery.weights,
         facts=dict(facts),
         catalogue=plan.catalogue,
         settings=plan.settings,
-        declaration_path=decl_path.name if decl_path is not None else None,
+        declaration_path=os.path.relpath(decl_path, root).replace(os.sep, "/") if decl_path is not None else None,
         declaration=system,
         has_tool_table=has_table,
         findings=tuple(findings),
@@ -417,9 +434,11 @@ def run(root: Path, discovery: Discovery, plan: ScanPlan, jobs: int = 1) -> RunR
     results = scan_files(discovery.files, plan, jobs)
     findings: list[Finding] = []
     errors: list[FileError] = []
+    warnings: list[RunWarning] = []
     for result in results:
         findings.extend(result.findings)
         errors.extend(result.errors)
+        warnings.extend(result.warnings)
     repo = build_repo_index(root, discovery, results, plan, findings)
     repo_findings, repo_errors = run_repo_rules(plan, repo)
     findings.extend(repo_findings)
@@ -434,6 +453,7 @@ def run(root: Path, discovery: Discovery, plan: ScanPlan, jobs: int = 1) -> RunR
         errors=tuple(errors),
         files_scanned=scanned,
         rules_run=tuple(r.meta.id for r in plan.rules),
+        warnings=tuple(sorted(warnings, key=lambda w: (w.path, -1 if w.cell is None else w.cell, w.line or 0, w.kind))),
         fail_on=getattr(plan.settings, "fail_on", Severity.INFO),
     )
 

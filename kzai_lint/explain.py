@@ -11,7 +11,6 @@ import re
 import textwrap
 from importlib import resources
 
-from kzai_lint import catalogue as catalogue_mod
 from kzai_lint import registry
 from kzai_lint.config import UsageError
 from kzai_lint.rule import Invalid, Rule
@@ -55,8 +54,7 @@ def clause_text(clause: str) -> str:
 
 
 def _all_rules() -> list[type[Rule]]:
-    cat = catalogue_mod.load()
-    return [r for pack in registry.load_packs(cat) for r in pack.rules]
+    return list(registry.load().rules)
 
 
 def _matches(rule: type[Rule], selector: str, clause: str | None) -> bool:
@@ -66,7 +64,9 @@ def _matches(rule: type[Rule], selector: str, clause: str | None) -> bool:
 
 
 def list_rules(selectors: list[str], fmt: str) -> str:
-    cat = catalogue_mod.load()
+    loaded = registry.load()
+    cat = loaded.catalogue
+    versions = {p.name: p.version for p in loaded.packs}
     rows = []
     for rule in _all_rules():
         info = cat.codes[rule.meta.code]
@@ -82,15 +82,18 @@ def list_rules(selectors: list[str], fmt: str) -> str:
                 "confidence": rule.meta.confidence.value,
                 "kinds": sorted(k.value for k in rule.meta.kinds),
                 "pack": rule.pack,
+                "pack_version": versions.get(rule.pack, ""),
                 "summary": rule.summary(),
             }
         )
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     width = max((len(r["id"]) for r in rows), default=10)
-    lines = [f"{'RULE'.ljust(width)}  CLAUSE     SEVERITY  SUMMARY"]
+    packs = {r["id"]: f"{r['pack']} {r['pack_version']}" for r in rows}
+    pack_width = max((len(p) for p in packs.values()), default=4)
+    lines = [f"{'RULE'.ljust(width)}  CLAUSE     SEVERITY  {'PACK'.ljust(pack_width)}  SUMMARY"]
     for r in rows:
-        lines.append(f"{r['id'].ljust(width)}  {r['clause'].ljust(9)}  {r['severity'].ljust(8)}  {r['summary']}")
+        lines.append(f"{r['id'].ljust(width)}  {(r['clause'] or '-').ljust(9)}  {r['severity'].ljust(8)}  {packs[r['id']].ljust(pack_width)}  {r['summary']}")
     return "\n".join(lines) + "\n"
 
 
@@ -103,7 +106,7 @@ def _example_text(example: object) -> str:
 
 
 def explain(target: str) -> str:
-    cat = catalogue_mod.load()
+    cat = registry.load().catalogue
     rules = _all_rules()
     if _CLAUSE_RX.match(target):
         chosen = [r for r in rules if _matches(r, target, cat.codes[r.meta.code].clause)]
@@ -115,12 +118,12 @@ def explain(target: str) -> str:
             return f"{target} [{info.clause}] {info.title}\n\n{clause_text(info.clause)}\n"
         if not chosen:
             raise UsageError(f"nothing to explain for {target!r}: give a code (KZ306), a rule id (KZ306/library-call) or a clause (17(3)(6))")
-        clauses = sorted({cat.codes[r.meta.code].clause for r in chosen})
+        clauses = sorted({c for r in chosen if (c := cat.codes[r.meta.code].clause)})  # KZ0xx: no clause
         header = "".join(f"Article {c}\n\n{textwrap.indent(clause_text(c) or '(no text)', '    ')}\n\n" for c in clauses)
     parts = [header]
     for rule in chosen:
         info = cat.codes[rule.meta.code]
-        parts.append(f"{'=' * 78}\n{rule.meta.id}  [{info.clause}]  {info.title}\nseverity {(rule.meta.severity or info.severity).value}, confidence {rule.meta.confidence.value}\n")
+        parts.append(f"{'=' * 78}\n{rule.meta.id}  [{info.clause or 'no clause'}]  {info.title}\nseverity {(rule.meta.severity or info.severity).value}, confidence {rule.meta.confidence.value}\n")
         parts.append(rule.doc() + "\n")
         for label, examples in (("Flagged", rule.INVALID), ("Not flagged", rule.VALID)):
             for ex in examples:

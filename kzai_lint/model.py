@@ -181,14 +181,64 @@ class FileError:
 
 
 @dataclass(frozen=True, slots=True)
+class RunWarning:
+    """A problem worth telling the user that is not a finding (no Article 17 clause applies),
+    e.g. a blanket or unparsable suppression comment; JSON `warnings`, stderr in text mode."""
+
+    path: str
+    line: int | None
+    code: str
+    kind: str
+    message: str
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "line": self.line, "code": self.code, "kind": self.kind, "message": self.message}
+        if self.cell is not None:
+            data["cell"] = self.cell
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """One recorded finding in a baseline file; `moved_to` is set on a stale entry whose
+    finding now appears under another path."""
+
+    fingerprint: str
+    code: str
+    path: str
+    message: str
+    evidence: str = ""
+    moved_to: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"fingerprint": self.fingerprint, "code": self.code, "path": self.path, "message": self.message, "evidence": self.evidence}
+        if self.moved_to is not None:
+            data["moved_to"] = self.moved_to
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineReport:
+    """Which baseline was applied and which of its entries no longer match an open finding."""
+
+    path: str
+    stale: tuple[BaselineEntry, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "stale": [e.to_json() for e in self.stale]}
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     root: str
     findings: tuple[Finding, ...]
     errors: tuple[FileError, ...]
     files_scanned: int
     rules_run: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[RunWarning, ...] = ()
     fail_on: Severity = Severity.INFO
+    baseline: BaselineReport | None = None
 
     def open_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is Status.OPEN)

@@ -23,6 +23,14 @@ mode = "closed"
 """
 
 
+@pytest.fixture(autouse=True)
+def _builtin_packs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed rule packs (CI installs the EU pack) must not change the core suite's results;
+    tests/test_plugins.py opts back in. Local packs stay off unless a test allows them."""
+    monkeypatch.setenv("KZAI_LINT_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.delenv("KZAI_LINT_ALLOW_LOCAL_PLUGINS", raising=False)
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Callable[..., Path]:
     """Write files (dedented) into a fresh folder; a complete declaration unless given."""

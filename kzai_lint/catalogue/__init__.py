@@ -28,7 +28,7 @@ class CatalogueError(ValueError):
 @dataclass(frozen=True, slots=True)
 class CodeInfo:
     code: str
-    clause: str
+    clause: str | None  # None for KZ0xx: about kzai-lint's own inputs, not an Article 17 clause
     title: str
     severity: Severity
     hooks: tuple[str, ...]
@@ -306,7 +306,10 @@ def build(raw: Mapping[str, Any]) -> Catalogue:
     codes = {}
     for code, info in (raw.get("codes") or {}).items():
         _check_keys(f"codes.{code}", info, {"clause", "title", "severity", "hooks", "advice"})
-        codes[code] = CodeInfo(code, info["clause"], info["title"], Severity(info["severity"]), tuple(info.get("hooks") or ()), str(info.get("advice", "")))
+        clause = info["clause"]
+        if clause is not None and not isinstance(clause, str):
+            raise CatalogueError(f"codes.{code}: clause must be a string such as 17(3)(6) or null")
+        codes[code] = CodeInfo(code, clause, info["title"], Severity(info["severity"]), tuple(info.get("hooks") or ()), str(info.get("advice", "")))
     caps = {}
     for name, info in (raw.get("capabilities") or {}).items():
         _check_keys(f"capabilities.{name}", info, {"code", "does", "severity"})

@@ -61,7 +61,10 @@ def cli() -> None:
 
 def _register() -> None:
     # Each command module adds itself to `cli` on import.
+    import kzai_lint.cli.baseline_cmd
     import kzai_lint.cli.check_cmd
+    import kzai_lint.cli.config_cmd
+    import kzai_lint.cli.report_cmd
     import kzai_lint.cli.rules_cmd  # noqa: F401
 
 

@@ -10,11 +10,12 @@ in one rule means one catalogue walk per file and one place that knows what "loc
 from __future__ import annotations
 
 import fnmatch
+import functools
 import ipaddress
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 import libcst as cst
@@ -28,6 +29,7 @@ from kzai_lint.rule import Invalid, PythonRule, RuleMeta, Valid
 _NETWORK_KEYS = {"name", "method", "kind", "role", "url_args", "receiver_url_args", "default_host", "id_arg", "any_id",
                  "missing_id", "when", "unless", "offline_env", "label_arg", "requires_import", "keyword"}
 _EFFECT_KEYS = {"name", "method", "what", "sql_verbs", "requires_import", "keyword"}
+T = TypeVar("T")
 _KINDS = {"http", "hosted_api", "hub", "telemetry", "tunnel", "socket"}
 _LOCAL_PATH = re.compile(r"^(/|\./|\.\./|~|[A-Za-z]:[\\/])")
 _ENV_SUBSCRIPT = re.compile(r"environ\[\s*['\"](\w+)['\"]\s*\]\s*=\s*['\"]([^'\"]*)['\"]")
@@ -45,10 +47,11 @@ class ArgRef:
 class CallMatcher:
     """A resolved-name pattern (`*` = dotted parts, `{a,b}` alternatives) or a bare method name."""
 
-    names: tuple[re.Pattern[str], ...]
+    names: tuple[str, ...]
     method: str
     requires_import: str
     keyword: str
+    patterns: tuple[re.Pattern[str], ...] = ()
 
     def matches(self, site: CallSite, roots: frozenset[str]) -> bool:
         if self.requires_import and self.requires_import not in roots:
@@ -56,7 +59,29 @@ class CallMatcher:
         if self.method:
             last = (site.qualname or site.display).rsplit(".", 1)[-1]
             return last == self.method
-        return bool(site.qualname) and any(rx.match(site.qualname or "") for rx in self.names)
+        return bool(site.qualname) and (site.qualname in self.names or any(rx.match(site.qualname or "") for rx in self.patterns))
+
+
+class CallIndex(Generic[T]):
+    """Catalogue entries by exact name and method name, so a call costs a dict look-up, not a scan."""
+
+    def __init__(self, entries: Iterable[tuple[CallMatcher, T]]) -> None:
+        self.exact: dict[str, list[tuple[int, CallMatcher, T]]] = {}
+        self.methods: dict[str, list[tuple[int, CallMatcher, T]]] = {}
+        self.patterns: list[tuple[int, CallMatcher, T]] = []
+        for pos, (matcher, item) in enumerate(entries):
+            entry = (pos, matcher, item)
+            if matcher.method:
+                self.methods.setdefault(matcher.method, []).append(entry)
+            for name in matcher.names:
+                self.exact.setdefault(name, []).append(entry)
+            if matcher.patterns:
+                self.patterns.append(entry)
+
+    def lookup(self, site: CallSite, roots: frozenset[str]) -> list[T]:
+        last = (site.qualname or site.display).rsplit(".", 1)[-1]
+        candidates = [*self.exact.get(site.qualname or "", ()), *self.methods.get(last, ()), *self.patterns]
+        return [item for _, matcher, item in sorted(candidates, key=lambda e: e[0]) if matcher.matches(site, roots)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +141,19 @@ class RuntimeCatalogue:
     build_time_paths: tuple[str, ...]
     effects: tuple[EffectSink, ...]
 
+    @functools.cached_property
+    def network_index(self) -> CallIndex[NetworkSignal]:
+        return CallIndex((s.match, s) for s in self.network)
+
+    @functools.cached_property
+    def effect_index(self) -> CallIndex[EffectSink]:
+        return CallIndex((s.match, s) for s in self.effects)
+
+    @functools.cached_property
+    def loader_index(self) -> CallIndex[str]:
+        hub = [(s.match, "hub") for s in self.network if s.kind == "hub"]
+        return CallIndex([*((m, "loader") for m in self.model_loaders), *hub])
+
 
 def _expand(name: str) -> list[str]:
     parts = re.split(r"(\{[^}]*\})", name)
@@ -127,9 +165,12 @@ def _matcher(where: str, entry: Mapping[str, Any]) -> CallMatcher:
     name, method = str(entry.get("name", "")), str(entry.get("method", ""))
     if bool(name) == bool(method):
         raise CatalogueError(f"{where}: give exactly one of name or method")
-    names = tuple(re.compile(re.escape(n).replace(r"\*", r"[\w.]+") + r"\Z") for n in _expand(name)) if name else ()
-    root = name.split(".", 1)[0] if name else method
-    return CallMatcher(names, method, str(entry.get("requires_import", "")), str(entry.get("keyword") or root).lower())
+    expanded = _expand(name) if name else []
+    patterns = tuple(re.compile(re.escape(n).replace(r"\*", r"[\w.]+") + r"\Z") for n in expanded if "*" in n)
+    needs = str(entry.get("requires_import", ""))
+    root = name.split(".", 1)[0] if name else (needs or method)
+    exact = tuple(n for n in expanded if "*" not in n)
+    return CallMatcher(exact, method, needs, str(entry.get("keyword") or root).lower(), patterns)
 
 
 def _ref(value: Any) -> ArgRef | None:
@@ -390,7 +431,8 @@ def _receiver_host(site: CallSite, signal: NetworkSignal, view: ModuleView) -> s
 
 def egresses(view: ModuleView) -> list[Egress]:
     """Public-network call sites of a module; a constructor only when no call on its object is."""
-    matched = [(site, sig) for site in view.facts.calls for sig in view.runtime.network if sig.match.matches(site, view.roots)]
+    index = view.runtime.network_index
+    matched = [(site, sig) for site in view.facts.calls for sig in index.lookup(site, view.roots)]
     operations = {site.qualname for site, sig in matched if sig.role == "operation" and site.qualname}
     out: list[Egress] = []
     seen: set[int] = set()
@@ -539,13 +581,13 @@ class PublicNetworkAtRuntime(PythonRule):
         for module in sorted(self.runtime.ai_modules):
             if module in roots or any(m == module or m.startswith(module + ".") for m in facts.imported_modules):
                 ctx.add_fact("ai_signal", f"imports {module}", _import_line(text, module.split(".", 1)[0]))
-        hub = [s.match for s in self.runtime.network if s.kind == "hub"]
         for site in facts.calls:
-            if any(m.matches(site, roots) for m in (*self.runtime.model_loaders, *hub)):
+            if self.runtime.loader_index.lookup(site, roots):
                 ctx.add_fact("ai_signal", f"model loaded by {site.display}()", None)
 
     def _record_effects(self, ctx: FileContext, facts: PythonModule, roots: frozenset[str]) -> None:
-        sinks = [(site, sink) for site in facts.calls for sink in self.runtime.effects if sink.match.matches(site, roots) and _sql_ok(site, sink)]
+        index = self.runtime.effect_index
+        sinks = [(site, sink) for site in facts.calls for sink in index.lookup(site, roots) if _sql_ok(site, sink)]
         if not sinks:
             return
         guarded = _guard_finder(ctx)

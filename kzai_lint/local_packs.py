@@ -95,7 +95,7 @@ def load_path(path: Path, *, label: str) -> Any:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # noqa: BLE001 - whatever the pack raises, name it
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the pack raises, name it
         sys.modules.pop(name, None)
         raise PluginLoadError(f"local rule pack {label!r} failed to load ({path}): {type(exc).__name__}: {exc}", label, exc) from exc
     if not hasattr(module, "PACK") and not hasattr(module, "RULES"):

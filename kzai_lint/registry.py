@@ -170,7 +170,7 @@ def load_entry_point(ep: metadata.EntryPoint) -> RulePack:
     where = f"entry point {ep.name} = {ep.value}" + (f" from {dist_name} {dist.version}" if dist is not None else "")
     try:
         obj = ep.load()
-    except Exception as exc:  # noqa: BLE001 - whatever the plugin raises, name the pack
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the plugin raises, name the pack
         raise PluginLoadError(f"rule pack {ep.name!r} failed to load ({where}): {type(exc).__name__}: {exc}", ep.name, exc) from exc
     if obj is builtin_pack():
         return obj

@@ -315,16 +315,24 @@ def facts_of(code: str, **settings: Any) -> dict[str, list[tuple[Any, ...]]]:
     return ctx.facts
 
 
+ORDERS = """
+import requests
+import torch
+requests.post("https://api.partner.kz/v1/orders", json={})
+requests.get("http://127.0.0.1:9000/")
+"""
+
+
 def test_facts_network_ai_and_effects_are_recorded_in_any_mode() -> None:
-    facts = facts_of("""
-        import requests
-        import torch
-        requests.post("https://api.partner.kz/v1/orders", json={})
-        requests.get("http://127.0.0.1:9000/")
-        """)
+    facts = facts_of(ORDERS, system={"mode": "closed", "autonomy": "low"})
     assert facts["network"] == [("requests.post()", 3, "api.partner.kz")]
     assert ("imports torch", 2) in facts["ai_signal"]
     assert facts["effect"] == [("requests.post() calls an external system (HTTP POST)", 3, False)]
+
+
+def test_effects_are_only_gathered_for_autonomy_classes_that_read_them() -> None:
+    facts = facts_of(ORDERS, system={"autonomy": "high"})
+    assert "effect" not in facts and facts["network"]
 
 
 def test_effect_guarded_by_declared_oversight_hook() -> None:
@@ -335,7 +343,7 @@ def test_effect_guarded_by_declared_oversight_hook() -> None:
                 api.ban_user(decision.user)
             api.block_account(decision.user)
         """
-    facts = facts_of(code, oversight_hooks=("app.review.approved",))
+    facts = facts_of(code, oversight_hooks=("app.review.approved",), system={"autonomy": "medium"})
     assert sorted(facts["effect"]) == [("api.ban_user() bans a user", 4, True), ("api.block_account() blocks an account", 5, False)]
 
 

@@ -345,8 +345,9 @@ def test_local_pack_loads_with_the_environment_variable_relative_to_the_config(l
     assert code == 1
 
 
-def test_local_pack_that_fails_to_import_exits_2(make_repo: Callable[..., Path]) -> None:
-    root = make_repo({"pyproject.toml": LOCAL_CONFIG, "lint_rules/__init__.py": "raise RuntimeError('boom')\n", "a.py": "x = 1\n"})
+@pytest.mark.parametrize("statement", ["raise RuntimeError('boom')", "raise SystemExit('boom')"])
+def test_local_pack_that_fails_to_import_exits_2(make_repo: Callable[..., Path], statement: str) -> None:
+    root = make_repo({"pyproject.toml": LOCAL_CONFIG, "lint_rules/__init__.py": statement + "\n", "a.py": "x = 1\n"})
     code, _, err = run(["check", str(root), "--allow-local-plugins"])
     assert code == 2 and "local rule pack './lint_rules' failed to load" in err and "boom" in err
 

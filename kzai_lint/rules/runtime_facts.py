@@ -140,6 +140,7 @@ class RuntimeCatalogue:
     not_runtime_paths: tuple[str, ...]
     build_time_paths: tuple[str, ...]
     effects: tuple[EffectSink, ...]
+    effect_autonomy: frozenset[str]
 
     @functools.cached_property
     def network_index(self) -> CallIndex[NetworkSignal]:
@@ -213,6 +214,7 @@ def load_runtime(catalogue: Catalogue) -> RuntimeCatalogue:
         not_runtime_paths=tuple(x.get("not_runtime_paths") or ()),
         build_time_paths=tuple(x.get("build_time_paths") or ()),
         effects=tuple(_effect(f"effect_sinks[{i}]", e) for i, e in enumerate(x.get("effect_sinks") or ())),
+        effect_autonomy=frozenset(str(a) for a in x.get("effect_sink_autonomy") or ()),
     )
 
 
@@ -547,15 +549,18 @@ class PublicNetworkAtRuntime(PythonRule):
             return
         facts = ctx.python.facts
         roots = frozenset(m.split(".", 1)[0] for m in facts.imported_modules)
-        self._record_ai(ctx, facts, roots)
-        self._record_effects(ctx, facts, roots)
         system = getattr(ctx.settings, "system", None) or {}
+        self._record_ai(ctx, facts, roots)
+        if str(system.get("autonomy", "")).strip().lower() in self.runtime.effect_autonomy:
+            self._record_effects(ctx, facts, roots)
         allowed = system.get("allowed-endpoints") or ()
         view = ModuleView(facts, self.runtime, tuple(allowed) if isinstance(allowed, (list, tuple)) else (str(allowed),),
                           module_constants(facts.module), offline_switches(facts, ctx.python.text, self.runtime), roots)
         local = str(system.get("mode", "")).strip().lower() == "local"
         build_time = fnmatch_any(ctx.path, self.runtime.build_time_paths)
         for egress in egresses(view):
+            if egress.host is None and not local:
+                continue
             hit = self._hit(ctx, egress, build_time)
             line = hit.span.line if hit.span else None
             if egress.host is not None:
@@ -578,9 +583,9 @@ class PublicNetworkAtRuntime(PythonRule):
 
     def _record_ai(self, ctx: FileContext, facts: PythonModule, roots: frozenset[str]) -> None:
         text = ctx.python.text if ctx.python is not None else ctx.text
-        for module in sorted(self.runtime.ai_modules):
-            if module in roots or any(m == module or m.startswith(module + ".") for m in facts.imported_modules):
-                ctx.add_fact("ai_signal", f"imports {module}", _import_line(text, module.split(".", 1)[0]))
+        found = sorted(m for m in self.runtime.ai_modules if m in roots or ("." in m and _imports(facts, m)))
+        for module in found:
+            ctx.add_fact("ai_signal", f"imports {module}", _import_line(text, module.split(".", 1)[0]))
         for site in facts.calls:
             if self.runtime.loader_index.lookup(site, roots):
                 ctx.add_fact("ai_signal", f"model loaded by {site.display}()", None)
@@ -595,6 +600,10 @@ class PublicNetworkAtRuntime(PythonRule):
         for site, sink in {id(s.node): (s, k) for s, k in sinks}.values():
             span = ctx.python.span(site.node)
             ctx.add_fact("effect", f"{site.display}() {sink.what}", span.line if span else None, guarded(site))
+
+
+def _imports(facts: PythonModule, dotted: str) -> bool:
+    return any(m == dotted or m.startswith(dotted + ".") for m in facts.imported_modules)
 
 
 def fnmatch_any(path: str, patterns: Sequence[str]) -> bool:

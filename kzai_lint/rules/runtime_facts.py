@@ -52,6 +52,7 @@ class CallMatcher:
     requires_import: str
     keyword: str
     patterns: tuple[re.Pattern[str], ...] = ()
+    keyword_is_literal: bool = False
 
     def matches(self, site: CallSite, roots: frozenset[str]) -> bool:
         if self.requires_import and self.requires_import not in roots:
@@ -171,7 +172,7 @@ def _matcher(where: str, entry: Mapping[str, Any]) -> CallMatcher:
     needs = str(entry.get("requires_import", ""))
     root = name.split(".", 1)[0] if name else (needs or method)
     exact = tuple(n for n in expanded if "*" not in n)
-    return CallMatcher(exact, method, needs, str(entry.get("keyword") or root).lower(), patterns)
+    return CallMatcher(exact, method, needs, str(entry.get("keyword") or root), patterns, "keyword" in entry)
 
 
 def _ref(value: Any) -> ArgRef | None:
@@ -537,11 +538,16 @@ class PublicNetworkAtRuntime(PythonRule):
         self.runtime = load_runtime(catalogue)
 
     def keywords(self) -> Iterable[str] | None:
-        words = {m.split(".", 1)[0].lower() for m in self.runtime.ai_modules}
-        words.update(s.match.keyword for s in self.runtime.network)
-        words.update(s.match.keyword for s in self.runtime.effects)
-        words.update(m.keyword for m in self.runtime.model_loaders)
-        return words
+        # Roots such as `fer`, `feat` or `google` are prefixes of common words, so a module counts
+        # only where it is imported or used (`import fer`, `from fer`, `fer.`), a method where called.
+        roots = {m.split(".", 1)[0] for m in self.runtime.ai_modules}
+        matchers = [s.match for s in (*self.runtime.network, *self.runtime.effects)] + list(self.runtime.model_loaders)
+        words = {m.keyword for m in matchers if m.keyword_is_literal}
+        words.update(f"{m.method}(" for m in matchers if m.method and not m.requires_import)
+        roots.update(m.keyword for m in matchers if not m.keyword_is_literal and not (m.method and not m.requires_import))
+        for root in roots:
+            words.update((f"import {root}", f"from {root}", f"{root}."))
+        return {w.lower() for w in words}
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

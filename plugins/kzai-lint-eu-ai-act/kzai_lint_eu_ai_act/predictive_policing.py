@@ -20,7 +20,8 @@ class IndividualCrimeRiskPrediction(PythonRule):
     `likely_to_offend`, ...) while its inputs name at least two personal characteristics (age,
     sex, race, nationality, marital or employment status, neighbourhood, personality, prior
     counts, ...). The finding points at the target name. Forecasts for places or time periods
-    (crime counts per district) are not about a person and are not reported.
+    (crime counts per district) are not about a person and are not reported, nor is "arrest" in
+    a medical module (cardiac arrest, re-arrest after resuscitation).
 
     ## Why it matters
     Article 5(1)(d) of the EU AI Act (Regulation (EU) 2024/1689) prohibits AI systems "for making
@@ -104,6 +105,12 @@ class IndividualCrimeRiskPrediction(PythonRule):
             X = applicants[["age", "income", "employment_status"]]
             LogisticRegression().fit(X, applicants["defaulted"])
             """, note="credit default, not crime risk (KZ303 built-in rules judge scoring)"),
+        Valid("""
+            from sklearn.linear_model import LogisticRegression
+            TARGET = "rearrest_within_24h"
+            X = icu_patients[["age", "sex", "initial_rhythm", "time_to_rosc"]]
+            LogisticRegression().fit(X, icu_patients[TARGET])
+            """, note="cardiac re-arrest after resuscitation is medicine, not crime"),
     )
 
     def keywords(self) -> Iterable[str] | None:
@@ -120,10 +127,13 @@ class IndividualCrimeRiskPrediction(PythonRule):
         features = sorted({normalise(s.value) for s in facts.strings} & people)
         if len(features) < 2:
             return
+        medical = re.compile(data["arrest_medical_context"], re.IGNORECASE).search(ctx.text) is not None
         for literal in facts.strings:
             label = normalise(literal.value)
             if not label or label.count("_") >= _MAX_LABEL_WORDS or not any(rx.search(label) for rx in targets):
                 continue
+            if medical and "arrest" in label:
+                continue  # cardiac arrest, re-arrest after resuscitation
             message = (
                 f"Model trained on the target {literal.value!r} (a person's risk of offending) from personal characteristics "
                 f"({', '.join(features[:6])}): individual crime-risk prediction from profiling (EU AI Act Article 5(1)(d)); "

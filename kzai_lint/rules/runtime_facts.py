@@ -181,8 +181,8 @@ def _ref(value: Any) -> ArgRef | None:
 
 def _network(where: str, e: Mapping[str, Any]) -> NetworkSignal:
     unknown = set(e) - _NETWORK_KEYS
-    if unknown or e.get("kind") not in _KINDS:
-        raise CatalogueError(f"{where}: unknown key(s) {sorted(unknown)} or kind {e.get('kind')!r}")
+    if unknown or e.get("kind") not in _KINDS or e.get("role", "operation") not in ("operation", "constructor"):
+        raise CatalogueError(f"{where}: unknown key(s) {sorted(unknown)}, kind {e.get('kind')!r} or role {e.get('role')!r}")
     return NetworkSignal(
         _matcher(where, e), str(e["kind"]), str(e.get("role", "operation")),
         tuple(ArgRef(str(r["arg"]), r.get("position")) for r in e.get("url_args") or ()),

@@ -62,6 +62,19 @@ class Terms:
         return self.find(name) is not None
 
 
+def spellings(words: Iterable[Any]) -> list[str]:
+    """Keywords in every naming style: an inner `_` also matches `-`, a space or nothing, so
+    `dark_pattern` lets `dark-pattern`, `DarkPattern` and "dark pattern" through the prefilter."""
+    out: set[str] = set()
+    for word in (str(w).lower() for w in words):
+        out.add(word)
+        core = word.strip("_")
+        if "_" in core:
+            for sep in ("-", "", " "):
+                out.add(word.replace(core, core.replace("_", sep)))
+    return sorted(out)
+
+
 def collapse(text: str, limit: int = 200) -> str:
     """Evidence text: one line, whitespace collapsed, bounded (as the JSON contract asks)."""
     out = _WS.sub(" ", text).strip()
@@ -118,7 +131,7 @@ class VocabularyRule(DocumentRule):
         return frozenset(snake(str(x)) for x in self.data.get(key) or ())
 
     def keywords(self) -> Iterable[str] | None:
-        return [str(w).lower() for w in self.data.get(self.keyword_key) or ()]
+        return spellings(self.data.get(self.keyword_key) or ())
 
     @functools.cached_property
     def _gate(self) -> Prefilter:
@@ -155,8 +168,9 @@ class VocabularyRule(DocumentRule):
         confidence: Confidence | None = None,
         severity: Severity | None = None,
         evidence: str | None = None,
+        guard_purpose: str | None = None,
     ) -> Hit:
-        hit = ctx.python_hit(node, self.message(what, capability), scope=scope, capability=capability, confidence=confidence, severity=severity)
+        hit = ctx.python_hit(node, self.message(what, capability), scope=scope, capability=capability, confidence=confidence, severity=severity, guard_purpose=guard_purpose)
         if evidence is None and hit.span is not None and ctx.kind is FileKind.PYTHON:
             # The statement's first line reads better than a whole class or dict literal.
             evidence = collapse(line_text(ctx.text, hit.span.line))
@@ -417,8 +431,8 @@ class DarkPatternTreatments(VocabularyRule):
     annotate or audit dark patterns without serving anything (research on detection).
 
     ## Why it matters
-    Article 17(3)(1) prohibits AI systems that use "subconscious, manipulative or other methods
-    that distort a natural person's behaviour and limit the ability to make informed decisions".
+    Article 17(3)(1) prohibits "the use of subconscious, manipulative or other methods that
+    distort the behavior of an individual and limit the ability to make informed decisions".
     A model that learns which dark pattern makes each visitor pay more is that capability.
 
     ## Mitigation
@@ -432,6 +446,7 @@ class DarkPatternTreatments(VocabularyRule):
 
     meta = RuleMeta(id="KZ301/dark-pattern", code="KZ301", kinds=ALL_KINDS, confidence=Confidence.MEDIUM, tags=("manipulation",))
     section = "manipulation"
+    keyword_key = "dark_pattern_keywords"
     INVALID = (
         Invalid(files={"configs/bandit.yaml": """
             arms:
@@ -556,8 +571,9 @@ class PsychologicalStateTargeting(VocabularyRule):
 
     ## Why it matters
     Optimising what a person buys or how long they stay on the inferred weak spots of their
-    psyche is a "manipulative method that distorts behaviour" (Article 17(3)(1)); the clause map
-    lists engagement objectives combined with emotional or addiction features as a signal.
+    psyche is one of the "manipulative or other methods that distort the behavior of an
+    individual" of Article 17(3)(1); the clause map lists engagement objectives combined with
+    emotional or addiction features as a signal.
 
     ## Mitigation
     Remove the psychological-state features from monetisation and engagement models. If such a
@@ -570,6 +586,7 @@ class PsychologicalStateTargeting(VocabularyRule):
 
     meta = RuleMeta(id="KZ301/psych-targeting", code="KZ301", kinds=ALL_KINDS, confidence=Confidence.MEDIUM, tags=("manipulation",))
     section = "manipulation"
+    keyword_key = "psych_keywords"
     INVALID = (
         Invalid(files={"policy.yaml": """
             reward: purchase_value
@@ -664,6 +681,19 @@ class DeceptivePrompt(VocabularyRule):
 
     meta = RuleMeta(id="KZ301/deceptive-prompt", code="KZ301", kinds=ALL_KINDS, confidence=Confidence.HIGH, tags=("manipulation", "prompt"))
     section = "manipulation"
+
+    def keywords(self) -> Iterable[str] | None:
+        return spellings(w for entry in self.data.get("prompts") or () for w in entry.get("keywords") or ())
+
+    def _patterns(self, text: str) -> list[Mapping[str, Any]]:
+        """The prompt patterns whose words occur in this file (each one has its own gate)."""
+        gates: dict[int, Prefilter] = self.__dict__.setdefault("_pattern_gates", {})
+        out = []
+        for index, entry in enumerate(self.data.get("prompts") or ()):
+            gate = gates.setdefault(index, Prefilter([str(w) for w in entry.get("keywords") or ()]))
+            if gate.may_match(text):
+                out.append(entry)
+        return out
     INVALID = (
         Invalid("""
             SYSTEM = (
@@ -699,10 +729,11 @@ class DeceptivePrompt(VocabularyRule):
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         seen: set[int] = set()
+        patterns = self._patterns(ctx.text)
         strings: list[tuple[cst.CSTNode, str, str]] = [(s.node, s.value, s.scope) for s in facts.strings]
         strings.extend((node, fstring_text(node), scope) for node, scope in python_sites(facts).fstrings)
         for node, text, scope in strings:
-            found = self._instruction(text)
+            found = self._instruction(text, patterns)
             if found is None:
                 continue
             what, snippet = found
@@ -717,11 +748,12 @@ class DeceptivePrompt(VocabularyRule):
 
     def check_document(self, ctx: FileContext) -> Iterator[Hit]:
         seen: set[int] = set()
+        patterns = self._patterns(ctx.text)
         for doc in documents(ctx):
             for node in doc.nodes:
                 if not isinstance(node.value, str):
                     continue
-                found = self._instruction(node.value)
+                found = self._instruction(node.value, patterns)
                 if found is None:
                     continue
                 what, snippet = found
@@ -734,12 +766,12 @@ class DeceptivePrompt(VocabularyRule):
         # Attack samples in red-team or evaluation folders are not the system's own prompts.
         return Severity.WARNING if ctx.low_weight else None
 
-    def _instruction(self, text: str) -> tuple[str, str] | None:
+    def _instruction(self, text: str, patterns: Sequence[Mapping[str, Any]]) -> tuple[str, str] | None:
         """(what the prompt asks, the matched text) for the first instruction found."""
         if len(text) < 12:
             return None
         negation = self.regex("negation")
-        for entry in self.data.get("prompts") or ():
+        for entry in patterns:
             for match in _regex(str(entry["pattern"])).finditer(text):
                 if entry.get("negatable") and negation.search(_sentence_before(text, match.start())):
                     continue

@@ -28,6 +28,7 @@ from kzai_lint.rules.manipulation import (
     locate,
     python_sites,
     snake,
+    spellings,
     subscript_strings,
 )
 from kzai_lint.sources.config_tree import ConfigDocument, ConfigNode
@@ -148,10 +149,13 @@ class IinLiteral(_PersonalDataVocabulary):
     )
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
+        strings = [s for s in _python_strings(facts) if IIN_PATTERN.search(s[1])]
+        if not strings:
+            return
         found: list[tuple[cst.CSTNode, str, str, Confidence, bool, str]] = []
         total = 0
         bound = _bound_names(facts.module)
-        for node, value, scope in _python_strings(facts):
+        for node, value, scope in strings:
             named = any(self.is_iin_column(name) for name in bound.get(id(node), ()))
             seen, iins = _candidates(value, named)
             total += seen
@@ -354,7 +358,7 @@ class IinRecord(_PersonalDataVocabulary):
     )
 
     def keywords(self) -> Iterable[str] | None:
-        return sorted(self.names("iin_columns")) + ["iin"]
+        return spellings([*self.names("iin_columns"), "iin"])
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         if ctx.kind is FileKind.TABULAR:
@@ -460,6 +464,7 @@ class PersonalDataEgress(_PersonalDataVocabulary):
     """
 
     meta = RuleMeta(id="KZ304/pii-egress", code="KZ304", kinds=frozenset(PYTHON_KINDS), confidence=Confidence.MEDIUM, tags=("personal-data", "network"))
+
     keyword_key = "egress_keywords"
     INVALID = (
         Invalid("""
@@ -519,7 +524,8 @@ class PersonalDataEgress(_PersonalDataVocabulary):
                 continue
             shown = ", ".join(sorted(fields, key=lambda f: (not self.is_iin_column(f), f))[:4])
             what = f"{call.display}() sends records with personal data ({shown}) to {host}"
-            yield self.python_hit(ctx, call.node, what, "pii_egress", scope=call.scope, severity=None if has_iin else Severity.WARNING)
+            severity = None if has_iin else Severity.WARNING
+            yield self.python_hit(ctx, call.node, what, "pii_egress", scope=call.scope, severity=severity, guard_purpose=GUARD_PURPOSE[self.meta.code])
 
     def _personal_fields(self, facts: PythonModule) -> set[str]:
         names: set[str] = set()

@@ -101,10 +101,10 @@ class SocialScore(_ScoringVocabulary):
     ML metrics (`f1_score`) are not social scores.
 
     ## Why it matters
-    Article 17(3)(3) prohibits "evaluating and classifying natural persons or groups over a
-    certain period of time on the basis of their social behaviour or known, assumed or predicted
-    personal characteristics", except where a Kazakh law provides for it. Unlike the EU AI Act
-    it does not require the score to be used in an unrelated context.
+    Article 17(3)(3) prohibits the "assessment and classification of individuals or groups of
+    individuals over a certain period of time based on their social behavior or known, assumed
+    or predicted personal characteristics, except in cases provided for by the laws". Unlike the
+    EU AI Act it does not require the score to be used in an unrelated context.
 
     ## Mitigation
     Do not score people on social behaviour. If a law provides for the evaluation (for example a
@@ -210,7 +210,7 @@ class SocialScore(_ScoringVocabulary):
                     yield from _once(self._decision_hit(ctx, site.node, site.scope, term, f"`{site.name}`"), seen)
         for node, scope in sites.ifs:
             term = self._score_in(node.test, people)
-            decision = next((w for w, _ in mentions(node.body) if self.terms("decisions").find(w)), None)
+            decision = next((w for w, _ in mentions(node.body) if self.terms("decisions").find(w)), None) if term else None
             if term is not None and decision is not None:
                 yield from _once(self._decision_hit(ctx, node.test, scope, term, f"`{decision}`"), seen)
         rank_calls = set(self.data.get("rank_calls") or ())

@@ -13,7 +13,7 @@ from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext, RepoIndex
 from kzai_lint.model import Confidence, Hit, Severity, Span
 from kzai_lint.rule import DocumentRule, RepoRule
-from kzai_lint.rules._python_signals import clause_phrase, context_allows, model_keywords
+from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows, model_keywords
 
 
 def _rx(catalogue: Catalogue, key: str) -> re.Pattern[str]:
@@ -70,7 +70,7 @@ class ConfigSignalRule(DocumentRule):
                         continue
                     person_key = bool(label_keys.search(key)) and key.lower() not in ("labels", "label", "classes", "names", "targets", "target", "categories", "class_names", "heads", "id2label", "label2id")
                     classifier_key = key.lower() in ("id2label", "label2id")
-                    if not (person_key or context_allows(cat, label_set.context, lowered) or (classifier_key and not cat.not_person_context.search(lowered))):
+                    if not (person_key or context_allows(cat, label_set.context, lowered) or (classifier_key and not about_non_persons(cat, lowered, self.meta.code))):
                         continue
                     what = f"Label list `{'.'.join(str(k) for k in node.key_path)}` with {len(terms)} {label_set.name} classes ({', '.join(sorted(terms)[:7])})"
                     yield 3, self._hit(node, what, label_set.capability, key_path=node.key_path)
@@ -163,32 +163,51 @@ class ModelCardRule(DocumentRule):
         phrases = [(re.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in cat.extra.get("prose", ())]
         exclude = _rx(cat, "prose_exclude")
         whole = " ".join(p.text for p in card.paragraphs).lower()
-        if len(cat.not_person_context.findall(whole)) >= 2:
-            return None  # a card about music, games or speech synthesis: emotion words describe those
+        # Emotion words in a card about music, games or speech synthesis describe those (KZ306 only:
+        # voice cloning and lip-sync cards always speak of TTS and vocoders), unless the card also
+        # captures a person's face or voice.
+        emotion_vetoed = len(cat.not_person_context.findall(whole)) >= 2 and about_non_persons(cat, whole)
+        # A card about detecting deepfakes names them without making them (KZ307 only).
+        detects_fakes = len(_rx(cat, "synthetic_detection_context").findall(whole)) >= 2
         for para in card.paragraphs:
-            if para.kind in ("code", "heading", "html-comment", "table") or section_is_out_of_scope(para.heading_path):
+            if para.kind in ("code", "html-comment", "table") or section_is_out_of_scope(para.heading_path):
                 continue
-            if cat.not_person_context.search(para.text.lower()):
-                continue
-            for sentence, offset in split_sentences(para.text):
+            if para.kind == "heading" and len(para.heading_path) != 1:
+                continue  # a top-level title states what the project is; sub-headings do not
+            text = _mask_inline(para.text)
+            para_vetoed = emotion_vetoed or about_non_persons(cat, text.lower())
+            for sentence, offset in split_sentences(text):
                 if exclude.search(sentence):
                     continue
                 for rx, capability in phrases:
+                    code = cat.capabilities[capability].code
+                    if code != self.meta.code or (code == "KZ306" and para_vetoed) or (code == "KZ307" and detects_fakes):
+                        continue
                     m = rx.search(sentence)
-                    if m is None or cat.capabilities[capability].code != self.meta.code or is_negated(sentence, m.start()):
+                    if m is None or is_negated(sentence, m.start()):
                         continue
                     line = para.line + para.text[: offset + m.start()].count("\n")
-                    what = f"Model card prose \"{m.group(0)}\""
+                    original = para.text[offset : offset + len(sentence)]
+                    what = f"Model card prose \"{original[m.start():m.end()]}\""
                     return Hit(
                         span=Span(line, 1, line, 1),
                         message=_message(cat, self.meta.code, what, capability) + " (prose only: information)",
-                        evidence=" ".join(sentence.split())[:200],
+                        evidence=" ".join(original.split())[:200],
                         anchor=" > ".join(para.heading_path),
                         capability=capability,
                         confidence=Confidence.LOW,
                         severity=Severity.INFO,
                     )
         return None
+
+
+_INLINE_NOISE = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|(?:https?|ftp)://\S+")
+
+
+def _mask_inline(text: str) -> str:
+    """Blank inline code spans, link targets and URLs (same length, so offsets still map to
+    lines): `/data/deepfake/test` or `kaggle.com/c/deepfake-detection` are not prose."""
+    return _INLINE_NOISE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 class DataColumnsRule(DocumentRule):

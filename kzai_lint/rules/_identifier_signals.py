@@ -17,12 +17,12 @@ from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
-from kzai_lint.rules._python_signals import clause_phrase
+from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows
 
 # Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start.
 _NAME_WORDS = ("*emotion", "expression", "affect", "race", "*ethnicit", "religion", "political",
                "orientation", "age", "*agegender", "*genderage", "gender", "sex", "swap", "*faceswap", "*deepfake",
-               "clone", "cloning", "*voiceclon", "lip", "*lipsync", "talking", "*talkinghead")
+               "clone", "cloning", "*voiceclon", "lip", "*lipsync", "talking", "*talkinghead", "*wav2lip", "*sadtalker")
 
 
 class IdentifierRule(PythonRule):
@@ -32,26 +32,28 @@ class IdentifierRule(PythonRule):
         return _NAME_WORDS
 
     @functools.cached_property
-    def _patterns(self) -> list[tuple[re.Pattern[str], str]]:
+    def _patterns(self) -> list[tuple[re.Pattern[str], str, str]]:
         out = []
         for entry in self.catalogue.extra.get("identifiers", ()):
             cap = entry["capability"]
             if self.catalogue.capabilities[cap].code == self.meta.code:
-                out.append((re.compile(r"(?:" + entry["pattern"] + r")\Z", re.IGNORECASE), cap))
+                # `context` (optional): a label-set context the file must also show, for names
+                # whose words are ambiguous on their own (`predict_race` of an F1 race).
+                out.append((re.compile(r"(?:" + entry["pattern"] + r")\Z", re.IGNORECASE), cap, str(entry.get("context", ""))))
         return out
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
         lowered = ctx.text.lower()
-        if self.catalogue.not_person_context.search(lowered):
+        if about_non_persons(self.catalogue, lowered, self.meta.code):
             return
         if not (self.catalogue.ml_context.search(lowered) or self.catalogue.biometric_context.search(lowered)):
             return
         for node, qualname in _definitions(ctx.python.facts):
             name = node.name.value
             squashed = name.replace("_", "").lower()
-            for rx, cap in self._patterns:
-                if not rx.match(squashed):
+            for rx, cap, context in self._patterns:
+                if not rx.match(squashed) or (context and not context_allows(self.catalogue, context, lowered)):
                     continue
                 capability = self.catalogue.capabilities[cap]
                 kind = "class" if isinstance(node, cst.ClassDef) else "function"

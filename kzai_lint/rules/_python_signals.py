@@ -6,6 +6,8 @@ Adding a library, model id or label set is a catalogue edit, not a change here.
 """
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any, ClassVar, Iterable, Iterator
 
 import libcst as cst
@@ -86,8 +88,12 @@ class CatalogueCallRule(PythonRule):
             if sig.model_arg is not None and not sig.capabilities and sig.select is None:
                 words.update(model_keywords(self.catalogue))
             else:
-                words.add(sig.name.split(".", 1)[0].lower())
-                words.add(sig.name.rsplit(".", 1)[-1].lower())
+                # A wildcard segment (`deepface.models.Emotion.*`) is no literal: a keyword "*"
+                # would let every file through the prefilter. The root module always remains.
+                parts = [p.lower() for p in (sig.name.split(".", 1)[0], sig.name.rsplit(".", 1)[-1]) if "*" not in p]
+                if not parts:
+                    return None
+                words.update(parts)
         return words
 
     def _signal_may_report(self, sig: CallSignal) -> bool:
@@ -102,7 +108,7 @@ class CatalogueCallRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         operations = {s.qualname for s in facts.calls if s.qualname and any(sig.role == "operation" for sig in self.catalogue.calls_for(s.qualname))}
-        about_non_persons = self.catalogue.not_person_context.search(ctx.text.lower()) is not None
+        non_persons = about_non_persons(self.catalogue, ctx.text.lower(), self.meta.code)
         for site in facts.calls:
             if not site.qualname:
                 continue
@@ -116,7 +122,7 @@ class CatalogueCallRule(PythonRule):
                     for cap, conf, why in call_capabilities(site, signal, self.catalogue)
                     if self.catalogue.capabilities[cap].code == self.meta.code
                     # An emotion model applied to songs, lyrics or game characters judges no person.
-                    and not (about_non_persons and why.startswith(("model", "data set")) and conf is not Confidence.HIGH)
+                    and not (non_persons and why.startswith(("model", "data set")) and conf is not Confidence.HIGH)
                 ]
                 if not found:
                     continue
@@ -165,7 +171,7 @@ class ArtefactLiteralRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         consumed = consumed_literals(facts, self.catalogue)
-        if self.catalogue.not_person_context.search(ctx.text.lower()):
+        if about_non_persons(self.catalogue, ctx.text.lower(), self.meta.code):
             return  # model and data names in music, game or speech-synthesis code
         for lit in facts.strings:
             if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
@@ -231,13 +237,34 @@ class LabelVocabularyRule(PythonRule):
 def context_allows(catalogue: Catalogue, context: str, lowered_text: str) -> bool:
     """Clause map 11's context gates: label sets need an ML or biometric context and must not
     describe music, games or speech generation."""
-    if catalogue.not_person_context.search(lowered_text):
+    if about_non_persons(catalogue, lowered_text):
         return False
     if context == "biometric":
         return catalogue.biometric_context.search(lowered_text) is not None
     if context == "ml":
         return catalogue.ml_context.search(lowered_text) is not None
     return True
+
+
+def about_non_persons(catalogue: Catalogue, lowered_text: str, code: str | None = None) -> bool:
+    """Text about music, games or speech synthesis, where emotion words describe no person.
+
+    The veto is for emotion signals (KZ306; `code=None` applies it to label sets of any code):
+    voice cloning and lip-sync code (KZ307) always speaks of TTS and vocoders. It is lifted when
+    the same text captures a person's face or voice (`person_input_context` in labels.yaml, e.g.
+    a webcam emotion detector that recommends songs).
+    """
+    if code is not None and code != "KZ306":
+        return False
+    if catalogue.not_person_context.search(lowered_text) is None:
+        return False
+    person_input = _person_input_rx(str(catalogue.extra.get("person_input_context", "")))
+    return person_input is None or person_input.search(lowered_text) is None
+
+
+@functools.lru_cache(maxsize=8)
+def _person_input_rx(pattern: str) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
 
 
 def node_text(node: cst.CSTNode) -> str:

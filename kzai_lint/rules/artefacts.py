@@ -256,6 +256,11 @@ class SyntheticMediaModelCard(ModelCardRule):
 
             Real-time face swap for your webcam streams.
             """}, finding_path="README.md", line=3),
+        Invalid(files={"README.md": """
+            # Real-Time Voice Cloning
+
+            An encoder, a synthesizer and a vocoder (TTS) that work in real time.
+            """}, finding_path="README.md", line=1, note="the title says it; TTS words do not hide voice cloning"),
     )
     VALID = (
         Valid(files={"README.md": """
@@ -263,6 +268,12 @@ class SyntheticMediaModelCard(ModelCardRule):
 
             A deepfake detection benchmark: detects face swaps in video.
             """}),
+        Valid(files={"README.md": """
+            # dfdc-solution
+
+            Our solution to the [Deepfake Detection Challenge](https://kaggle.com/c/deepfake-detection-challenge).
+            Deepfakes are fake videos in which a face is replaced; this model classifies videos as real or fake.
+            """}, note="deepfake detection explained, not generation"),
     )
 
 

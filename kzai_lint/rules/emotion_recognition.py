@@ -74,6 +74,10 @@ class EmotionRecognitionCall(CatalogueCallRule):
             model = lm(WEIGHTS)
             """, line=3, note="an emotion model file through a constant into a loader"),
         Invalid("""
+            from datasets import load_dataset
+            tweets = load_dataset(path="tweet_eval", name="emotion")
+            """, line=2, note="the task is in the configuration name"),
+        Invalid("""
             import boto3
             rek = boto3.client("rekognition")
             resp = rek.detect_faces(Image={"Bytes": data}, Attributes=["ALL"])
@@ -101,6 +105,10 @@ class EmotionRecognitionCall(CatalogueCallRule):
             from deepface import DeepFace
             faces = DeepFace.extract_faces(img_path="id.jpg", detector_backend="retinaface")
             """, note="face detection and alignment only"),
+        Valid("""
+            import insightface
+            app = insightface.app.FaceAnalysis(name="buffalo_l", allowed_modules=["detection", "recognition"])
+            """, note="face recognition models without attribute heads"),
         Valid("""
             from deepface import DeepFace
             age = DeepFace.analyze(img, actions=["age"])

@@ -103,6 +103,17 @@ class BiometricCategorisationName(IdentifierRule):
             def predict_price(df):
                 return df["age"] * 2
             """),
+        Valid("""
+            import pandas as pd
+            from sklearn.ensemble import RandomForestClassifier
+            def predict_race(driver_stats: pd.DataFrame):
+                return RandomForestClassifier().fit(driver_stats, wins).predict(driver_stats)
+            """, note="a motor race winner, not a person's race"),
+        Valid("""
+            import torch
+            def predict_age(dog_scan):
+                return model(dog_scan)
+            """, note="no face or voice in view"),
     )
 
 
@@ -126,6 +137,11 @@ class SyntheticMediaName(IdentifierRule):
 
     meta = RuleMeta(id="KZ307/named-capability", code="KZ307", kinds=frozenset(PYTHON_KINDS), confidence=Confidence.MEDIUM)
     INVALID = (
+        Invalid("""
+            import torch.nn as nn
+            class Wav2Lip(nn.Module):
+                pass
+            """, line=2),
         Invalid("""
             import cv2
             import insightface

@@ -57,9 +57,13 @@ def check(
     buffers: Mapping[str, str] | Mapping[Path, str] | None = None,
     changed_since: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Scan `paths`. `buffers` ({path: text}) replace files' content (editors' unsaved buffers);
-    `changed_since` keeps only findings on lines changed since that git revision (`diffmode`)."""
+    `changed_since` keeps only findings on lines changed since that git revision (`diffmode`).
+    `jobs` 0 means the config's `jobs`, else the number of CPUs. `cache` reuses per-file results
+    from `cache_dir` (default: the config's `cache-dir`, else `.kzai_lint_cache` in the root)."""
     from kzai_lint import buffers as buffers_mod
     from kzai_lint import diffmode, project
 
@@ -77,7 +81,16 @@ def check(
     rules = enabled_rules(settings, select, ignore, loaded=loaded)
     recorded = baseline_mod.configured(settings) if apply_baseline else None
     texts = buffers_mod.relative_buffers(buffers or {}, root)
-    plan = ScanPlan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, **project.file_mode_plan(resolved, settings, root))
+    result_cache = None
+    if cache:
+        from kzai_lint import cache as cache_mod
+
+        result_cache = cache_mod.for_run(cache_dir, root=root, settings=settings, rules=rules, packs=loaded.packs, use_prefilter=use_prefilter)
+    if jobs <= 0:
+        from kzai_lint.parallel import auto_jobs
+
+        jobs = auto_jobs(settings)
+    plan = ScanPlan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, cache=result_cache, **project.file_mode_plan(resolved, settings, root))
     excludes = tuple(settings.exclude) + tuple(settings.extend_exclude) + baseline_mod.discovery_excludes(settings, root)
     if texts:
         found = buffers_mod.discover_buffers(resolved, root, excludes, texts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from kzai_lint import limits
 from kzai_lint.model import Confidence, Severity
 
 if sys.version_info >= (3, 11):
@@ -57,6 +58,9 @@ SETTING_KEYS = {
     "require-plugins",
     "fail-on-incomplete",
     "max-file-size",
+    "max-notebook-size",
+    "max-parse-size",
+    "file-timeout",
     "jobs",
     "cache-dir",
     "extend",
@@ -72,6 +76,7 @@ SYSTEM_KEYS = {
     "risk-reviewed",
     "autonomy",
     "governing-law",
+    "objection-path",
     "mode",
     "restricted-data",
     "informatization-compliance",
@@ -128,7 +133,10 @@ class Settings:
     has_tool_table: bool = False
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fail_on_incomplete: bool = False
-    max_file_size: int = 10 * 1024 * 1024
+    max_file_size: int = limits.DEFAULT_MAX_FILE_SIZE  # see `limits` for what each limit bounds
+    max_notebook_size: int = limits.DEFAULT_MAX_NOTEBOOK_SIZE
+    max_parse_size: int = limits.DEFAULT_MAX_PARSE_SIZE
+    file_timeout: float = limits.DEFAULT_FILE_TIMEOUT
     raw: Mapping[str, Any] = field(default_factory=dict)
     ignore_suppressions: bool = False
 
@@ -233,10 +241,15 @@ def settings_from_table(root: Path, path: Path, table: Mapping[str, Any]) -> Set
         kwargs["require_reason"] = _bool(path, "require-reason", table["require-reason"])
     if "fail-on-incomplete" in table:
         kwargs["fail_on_incomplete"] = _bool(path, "fail-on-incomplete", table["fail-on-incomplete"])
-    if "max-file-size" in table:
-        if not isinstance(table["max-file-size"], int) or isinstance(table["max-file-size"], bool) or table["max-file-size"] <= 0:
-            raise ConfigError("must be a positive number of bytes", path, "max-file-size")
-        kwargs["max_file_size"] = table["max-file-size"]
+    for key in ("max-file-size", "max-notebook-size", "max-parse-size"):
+        if key in table:
+            if not isinstance(table[key], int) or isinstance(table[key], bool) or table[key] <= 0:
+                raise ConfigError("must be a positive number of bytes", path, key)
+            kwargs[key.replace("-", "_")] = table[key]
+    if "file-timeout" in table:
+        if not isinstance(table["file-timeout"], (int, float)) or isinstance(table["file-timeout"], bool) or table["file-timeout"] < 0:
+            raise ConfigError("must be a number of seconds (0 turns the per-file time budget off)", path, "file-timeout")
+        kwargs["file_timeout"] = float(table["file-timeout"])
     if "rule-options" in table:
         options = table["rule-options"]
         if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):

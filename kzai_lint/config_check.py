@@ -14,7 +14,6 @@ from typing import Any, Collection, Iterable
 
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.config import ConfigError, Settings
-from kzai_lint.mitigation import HOOK_KINDS, parse_hook_specs
 
 __all__ = ["known_clauses", "selector_problem", "validate"]
 
@@ -58,8 +57,12 @@ def validate(settings: Settings, catalogue: Catalogue, rule_ids: Collection[str]
         for rule_id in options:
             if rule_id not in rule_ids:
                 raise ConfigError(f"unknown rule id {rule_id!r}{_did_you_mean(rule_id, rule_ids)}", path, f'rule-options."{rule_id}"')
-    for kind in HOOK_KINDS:
-        _check_hooks(path, f"{kind}-hooks", kind, raw.get(f"{kind}-hooks"))
+    if any(key.endswith("-hooks") for key in raw):
+        # mitigation imports libcst (0.2 s): only when hooks are configured.
+        from kzai_lint.mitigation import HOOK_KINDS
+
+        for kind in HOOK_KINDS:
+            _check_hooks(path, f"{kind}-hooks", kind, raw.get(f"{kind}-hooks"))
 
 
 def _check_selectors(path: Path, key: str, values: Any, codes: set[str], clauses: set[str], rule_ids: Collection[str]) -> None:
@@ -72,6 +75,8 @@ def _check_selectors(path: Path, key: str, values: Any, codes: set[str], clauses
 def _check_hooks(path: Path, key: str, kind: str, value: Any) -> None:
     if value is None:
         return
+    from kzai_lint.mitigation import parse_hook_specs
+
     try:
         parse_hook_specs(value, kind)
     except ValueError as exc:

@@ -8,7 +8,7 @@ plain frozen data.
 from __future__ import annotations
 
 import os
-import sys
+import stat
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -52,6 +52,10 @@ class ScanPlan:
     context_files: dict[str, FileKind] = field(default_factory=dict)
     #: called in the main process as files finish: (done, total); the CLI draws a progress bar
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    #: per-file results stored by content hash (`cache`); None runs without one
+    cache: Any = field(default=None, compare=False)
+    #: counters of the per-file stage (`parallel`): files, cached, passed the prefilter, parsed...
+    stats: dict[str, int] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         by_kind: dict[FileKind, list[str] | None] = {}
@@ -90,61 +94,74 @@ class FileResult:
 # ---------------------------------------------------------------------------------------------
 
 def read_text(file: DiscoveredFile, settings: Any) -> tuple[str | None, bytes | None, FileError | None]:
-    limit = getattr(settings, "max_file_size", 10 * 1024 * 1024)
+    """The file's text, within the size limits of its kind (`limits`); only regular files are
+    opened (a FIFO named `x.py` would block the run), data files only for their head."""
+    from kzai_lint.limits import DATA_HEAD_BYTES, Limits
+
+    limit, key = Limits.of(settings).read_limit(file.kind)
     try:
-        size = os.path.getsize(file.abspath)
-        if file.kind is FileKind.TABULAR:
-            with open(file.abspath, "rb") as fh:
-                data = fh.read(65536)
-        else:
-            if size > limit:
-                return None, None, FileError(file.relpath, "too-large", f"{size} bytes is over the {limit}-byte limit (max-file-size)")
-            with open(file.abspath, "rb") as fh:
-                data = fh.read()
+        info = os.stat(file.abspath)
+        if not stat.S_ISREG(info.st_mode):
+            return None, None, FileError(file.relpath, "read-error", "not a regular file; not read")
+        if limit is not None and info.st_size > limit:
+            return None, None, FileError(file.relpath, "too-large", f"{info.st_size} bytes is over the {limit}-byte limit ({key}); not read")
+        with open(file.abspath, "rb") as fh:
+            data = fh.read(DATA_HEAD_BYTES if limit is None else limit + 1)
     except OSError as exc:
         return None, None, FileError(file.relpath, "read-error", exc.strerror or str(exc))
-    if b"\0" in data[:BINARY_SNIFF] and file.kind is not FileKind.TABULAR:
-        return None, data, FileError(file.relpath, "binary", "binary content (NUL bytes); not scanned")
+    if limit is not None and len(data) > limit:  # grew after the stat
+        return None, None, FileError(file.relpath, "too-large", f"over the {limit}-byte limit ({key}); not read")
     text, error = decode(data, file)
+    if text is not None and file.kind is FileKind.NOTEBOOK:
+        from kzai_lint.notebook_outputs import without_outputs
+
+        text = without_outputs(text)  # outputs are data the notebook made: never analysed
     return text, data, error
 
 
 def decode(data: bytes, file: DiscoveredFile) -> tuple[str | None, FileError | None]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        if file.kind is FileKind.PYTHON:
-            import io
-            import tokenize
+    """Text per the rules of the file's kind (`decoding`: PEP 263 for Python, BOMs, NUL bytes)."""
+    from kzai_lint import decoding
 
-            try:
-                encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-                return data.decode(encoding), None
-            except (SyntaxError, LookupError, UnicodeDecodeError):
-                pass
-        if file.kind is FileKind.TABULAR:
-            return data.decode("utf-8", "replace"), None
-        return None, FileError(file.relpath, "encoding", f"not valid UTF-8 (byte {exc.start}); not scanned")
+    kind, text, message = decoding.decode(data, file.kind)
+    return text, (None if kind is None else FileError(file.relpath, kind, message))
 
 
 # ---------------------------------------------------------------------------------------------
 # One file
 # ---------------------------------------------------------------------------------------------
 
-def scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
+def may_fire(file: DiscoveredFile, plan: ScanPlan, text: str) -> bool:
+    """Whether an enabled rule could report in this file: its kind's keyword prefilter passes.
+    A file that fails is never parsed (unless its facts are needed, `facts.needs_facts`)."""
+    if not plan.file_rules(file.kind):
+        return False
+    prefilter = plan.prefilters.get(file.kind)
+    return not plan.use_prefilter or prefilter is None or prefilter.may_match(text)
+
+
+def scan_file(file: DiscoveredFile, plan: ScanPlan, *, read: tuple[str | None, bytes | None, FileError | None] | None = None, fires: bool | None = None) -> FileResult:
+    """Scan one file. `read` is its `read_text` result when the caller already read it (the
+    cache hashes those bytes); `fires` is `may_fire` when already known (the prefilter ran)."""
+    from kzai_lint.limits import FileTimeout, Limits, time_budget
+
+    budget = Limits.of(plan.settings).file_timeout
     try:
-        return _scan_file(file, plan)
+        with time_budget(budget):  # a pathological file becomes a `timeout` error (`limits`)
+            return _scan_file(file, plan, read, fires)
+    except FileTimeout as exc:
+        return FileResult(file.relpath, errors=(FileError(file.relpath, "timeout", str(exc)),), scanned=False)
     except Exception as exc:  # noqa: BLE001 - a bad file never stops the run
         if plan.debug:
             raise
         return FileResult(file.relpath, errors=(FileError(file.relpath, "rule-error", f"internal error: {exc!r}"),))
 
 
-def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
+def _scan_file(file: DiscoveredFile, plan: ScanPlan, read: tuple[str | None, bytes | None, FileError | None] | None = None, fires: bool | None = None) -> FileResult:
     rules = plan.file_rules(file.kind)
-    if file.relpath in plan.buffers:
+    if read is not None:
+        text, data, error = read
+    elif file.relpath in plan.buffers:
         from kzai_lint.buffers import read_buffer
 
         text, data, error = read_buffer(plan.buffers[file.relpath])
@@ -155,8 +172,7 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
     assert text is not None
     ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings)
     repo_facts.collect_text(ctx)
-    prefilter = plan.prefilters.get(file.kind)
-    if not rules or (plan.use_prefilter and prefilter is not None and not prefilter.may_match(text)):
+    if not (fires if fires is not None else may_fire(file, plan, text)):
         rules = []
         if not repo_facts.needs_facts(file.kind, file.relpath):
             return FileResult(file.relpath, facts=ctx.facts)
@@ -164,12 +180,20 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan) -> FileResult:
     try:
         _build_source(ctx, data)
     except SourceFailure as failure:
-        return FileResult(file.relpath, errors=(failure.error,), scanned=False)
+        from kzai_lint import fallback  # unparsable Python still gets a text scan for library calls
+
+        degraded, error = fallback.degrade(ctx, rules, failure.error)
+        return FileResult(file.relpath, tuple(make_findings(degraded, ctx, plan)), (error,), ctx.facts, scanned=False)
     repo_facts.collect(ctx)
-    if ctx.document is not None and getattr(ctx.document, "bad_cells", ()):
-        for cell, message in ctx.document.bad_cells:
-            errors.append(FileError(file.relpath, "parse-error", f"cell {cell}: {message}", None))
     hits: list[tuple[Rule, Hit]] = []
+    if ctx.document is not None and getattr(ctx.document, "bad_cells", ()):
+        from kzai_lint import fallback  # broken cells still get the text scan for library calls
+
+        hits, cell_errors = fallback.bad_cells(ctx, rules)
+        errors.extend(cell_errors)
+    front_matter = getattr(ctx.document, "front_matter_error", None)
+    if front_matter is not None:  # the body is scanned; the header's claims are not
+        errors.append(FileError(file.relpath, "parse-error", f"front matter not read: {getattr(front_matter, 'message', front_matter)}", front_matter.line, front_matter.column))
     for rule in rules:
         try:
             hits.extend((rule, hit) for hit in rule.check(ctx))
@@ -197,21 +221,32 @@ def _build_source(ctx: FileContext, data: bytes | None) -> None:
 
     try:
         if ctx.kind is FileKind.PYTHON:
+            _within_parse_limit(ctx, ctx.text)
             ctx.python = parse_python(ctx.text, ctx.path)
         elif ctx.kind is FileKind.NOTEBOOK:
             from kzai_lint.sources.notebook import parse_notebook
 
             notebook = parse_notebook(ctx.text)
             ctx.document = notebook
+            _within_parse_limit(ctx, notebook.code)
             ctx.python = parse_python(notebook.code, ctx.path, line_map=notebook.line_map or [(0, 1)])
         else:
             ctx.document = load_document(ctx.kind, ctx.text, ctx.path, data)
     except PythonParseError as exc:
-        raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), exc.line)) from None
+        raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), exc.line, exc.column)) from None
     except DocumentError as exc:
         raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), exc.line)) from None
     except ValueError as exc:
         raise SourceFailure(FileError(ctx.path, "parse-error", str(exc), getattr(exc, "line", None))) from None
+
+
+def _within_parse_limit(ctx: FileContext, code: str) -> None:
+    """Python over `max-parse-size` gets the text fallback instead of a CST (see `limits`)."""
+    from kzai_lint.limits import Limits
+
+    reason = Limits.of(ctx.settings).too_large_to_parse(len(code.encode("utf-8", "surrogatepass")))
+    if reason is not None:
+        raise SourceFailure(FileError(ctx.path, "too-large", reason))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,43 +387,10 @@ def _guard(ctx: FileContext, hit: Hit, hook_kinds: Sequence[str], settings: Any)
 # ---------------------------------------------------------------------------------------------
 
 def scan_files(files: Sequence[DiscoveredFile], plan: ScanPlan, jobs: int) -> list[FileResult]:
-    total = 0
-    for f in files:
-        try:
-            total += os.path.getsize(f.abspath)
-        except OSError:
-            pass
-    if jobs <= 1 or len(files) < 4 or total < 512 * 1024 or plan.debug:
-        return _counted((scan_file(f, plan) for f in files), plan, len(files))
-    try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    """Per-file results in order: cache, prefilter, then parsing serially or in a pool (`parallel`)."""
+    from kzai_lint import parallel
 
-        context = multiprocessing.get_context("fork") if sys.platform != "win32" else None
-        global _PLAN
-        _PLAN = plan
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return _counted(pool.map(_scan_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))), plan, len(files))
-    except (OSError, ValueError, RuntimeError, ImportError):
-        return _counted((scan_file(f, plan) for f in files), plan, len(files))
-
-
-def _counted(results: Iterable[FileResult], plan: ScanPlan, total: int) -> list[FileResult]:
-    """Collect results, reporting progress to `plan.progress` (main process only)."""
-    out: list[FileResult] = []
-    for result in results:
-        out.append(result)
-        if plan.progress is not None:
-            plan.progress(len(out), total)
-    return out
-
-
-_PLAN: ScanPlan | None = None
-
-
-def _scan_in_worker(file: DiscoveredFile) -> FileResult:
-    assert _PLAN is not None
-    return scan_file(file, _PLAN)
+    return parallel.scan_files(files, plan, jobs)
 
 
 def run_repo_rules(plan: ScanPlan, repo: RepoIndex) -> tuple[list[Finding], list[FileError]]:
@@ -443,6 +445,7 @@ def run(root: Path, discovery: Discovery, plan: ScanPlan, jobs: int = 1) -> RunR
     repo_findings, repo_errors = run_repo_rules(plan, repo)
     findings.extend(repo_findings)
     errors.extend(repo_errors)
+    errors.extend(discovery.outside_root_errors())  # symlinks out of the root: reported, never read
     findings = apply_repo_mitigations(findings, repo)
     findings.sort(key=lambda f: f.sort_key())
     errors.sort(key=lambda e: (e.path, e.line or 0, e.kind))
@@ -455,6 +458,9 @@ def run(root: Path, discovery: Discovery, plan: ScanPlan, jobs: int = 1) -> RunR
         rules_run=tuple(r.meta.id for r in plan.rules),
         warnings=tuple(sorted(warnings, key=lambda w: (w.path, -1 if w.cell is None else w.cell, w.line or 0, w.kind))),
         fail_on=getattr(plan.settings, "fail_on", Severity.INFO),
+        files_discovered=len(discovery.files) + len(discovery.outside_root),
+        fail_on_incomplete=getattr(plan.settings, "fail_on_incomplete", False),
+        stats=dict(plan.stats),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 
 class Severity(str, enum.Enum):
@@ -175,9 +175,13 @@ class FileError:
     kind: str
     message: str
     line: int | None = None
+    column: int | None = None  # 1-based; parse errors carry it
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "kind": self.kind, "message": self.message, "line": self.line}
+        data: dict[str, Any] = {"path": self.path, "kind": self.kind, "message": self.message, "line": self.line}
+        if self.column is not None:
+            data["column"] = self.column
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,13 @@ class RunResult:
     warnings: tuple[RunWarning, ...] = ()
     fail_on: Severity = Severity.INFO
     baseline: BaselineReport | None = None
+    #: files discovered; each one is either scanned or has an entry in `errors` (issue 8)
+    files_discovered: int = 0
+    #: `fail-on-incomplete` from the config: any error makes the run exit 2, as `--strict` does
+    fail_on_incomplete: bool = False
+    #: counters of the per-file stage (files, cached, passed the prefilter, parsed, workers);
+    #: diagnostics only: not in any report, not compared
+    stats: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     def open_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is Status.OPEN)

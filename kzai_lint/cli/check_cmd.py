@@ -24,8 +24,10 @@ from kzai_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli, guarded, s
 @click.option("--show-mitigated", is_flag=True, help="Also list mitigated, suppressed and baselined findings in text output.")
 @click.option("--ignore-suppressions", is_flag=True, help="Audit mode: inline suppressions do not apply.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be scanned.")
-@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: number of CPUs).")
+@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: `jobs` from the config, else the number of CPUs); small inputs are scanned serially.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file (for equivalence tests).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), envvar="KZAI_LINT_CACHE_DIR", help="Result cache folder (default: `cache-dir` from the config, else .kzai_lint_cache in the scanned root). Also KZAI_LINT_CACHE_DIR.")
 @click.option("--diff", "--changed-since", "diff_base", metavar="REF", help="Pull-request mode: only findings on lines added or changed since the git revision REF (plus untracked files and file- or repository-level findings).")
 @click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), help="Read the content from standard input and report it as this path (editors); the config is resolved for it.")
 @click.option("--statistics", is_flag=True, help="After the report, print counts per code and clause (on stderr for machine formats).")
@@ -46,6 +48,8 @@ def check(
     strict: bool,
     jobs: int,
     no_prefilter: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
     diff_base: str | None,
     stdin_filename: Path | None,
     statistics: bool,
@@ -83,9 +87,11 @@ def check(
             config_file=config_file,
             select=split_values(select),
             ignore=split_values(ignore),
-            jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
+            jobs=max(jobs, 0),  # 0: the config's `jobs`, else the CPUs
             debug=debug,
             use_prefilter=not no_prefilter,
+            cache=not no_cache,
+            cache_dir=cache_dir,
             overrides=overrides,
             buffers=buffers,
             changed_since=diff_base,
@@ -93,6 +99,8 @@ def check(
             allow_local_plugins=allow_local_plugins or None,
         )
         progress.close()
+        if os.environ.get("KZAI_LINT_STATS"):  # diagnostics for bench/: what the per-file stage did
+            click.echo("kzai-lint: stats: " + " ".join(f"{k}={v}" for k, v in result.stats.items()), err=True)
         out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
             from kzai_lint.rule_info import describe_rules
@@ -117,8 +125,9 @@ def check(
                 if warning.kind == "local-plugins-skipped":
                     click.echo(f"kzai-lint: warning: {warning.message}", err=True)
         failing = [f for f in result.findings if f.status is Status.OPEN and f.severity.rank >= result.fail_on.rank]
-        if strict and result.errors:
-            click.echo(f"kzai-lint: {len(result.errors)} file(s) could not be fully scanned (--strict)", err=True)
+        if (strict or result.fail_on_incomplete) and result.errors:
+            why = "--strict" if strict else "fail-on-incomplete"
+            click.echo(f"kzai-lint: {len(result.errors)} file(s) could not be fully scanned ({why})", err=True)
             return EXIT_ERROR
         crashed = [e for e in result.errors if e.kind == "rule-error"]
         if crashed and not exit_zero:

@@ -24,6 +24,7 @@ def result_to_json(result: RunResult, *, display_root: str = ".") -> dict[str, A
         "warnings": [w.to_json() for w in result.warnings],
         **({"baseline": result.baseline.to_json()} if result.baseline is not None else {}),
         "summary": {
+            "files_discovered": max(result.files_discovered, result.files_scanned),
             "files_scanned": result.files_scanned,
             "findings": len(result.findings),
             "by_status": dict(sorted(by_status.items())),
@@ -47,7 +48,9 @@ def result_from_json(data: Any) -> RunResult:
     rules = data.get("rules_run", [])
     if not isinstance(scanned, int) or not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise ValueError("summary.files_scanned or rules_run has the wrong type")
-    return RunResult(str(data.get("root", ".")), findings, errors, scanned, rules_run=tuple(rules))
+    discovered = summary.get("files_discovered", scanned)
+    discovered = discovered if isinstance(discovered, int) and not isinstance(discovered, bool) else scanned
+    return RunResult(str(data.get("root", ".")), findings, errors, scanned, rules_run=tuple(rules), files_discovered=discovered)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -96,6 +99,7 @@ def _error_from_json(index: int, item: Any) -> FileError:
         kind=_field(where, item, "kind", (str,)),
         message=_field(where, item, "message", (str,), ""),
         line=_field(where, item, "line", (int, type(None))),
+        column=_field(where, item, "column", (int, type(None))),
     )
 
 

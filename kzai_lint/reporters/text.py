@@ -1,6 +1,7 @@
 """`path:line:col: KZ306 [17(3)(6)] message`, one finding per line, clickable in editors."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import IO
 
@@ -10,8 +11,19 @@ _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
 
 
+# Control characters and everything `str.splitlines` ends a line at: a file name must not break
+# the one-finding-per-line format nor send escape sequences to the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
 def _escape(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def format_finding(f: Finding, color: bool = False) -> str:
@@ -41,7 +53,7 @@ class TextReporter:
                 out.write(format_finding(f, self.color) + "\n")
         if not self.quiet:
             for e in result.errors:
-                line = f":{e.line}" if e.line else ""
+                line = (f":{e.line}" + (f":{e.column}" if e.column else "")) if e.line else ""
                 out.write(f"{_escape(e.path)}{line}: {e.kind}: {_escape(e.message.splitlines()[0] if e.message else '')}\n")
         statuses = Counter(f.status.value for f in result.findings)
         skipped = Counter(e.kind for e in result.errors)
@@ -50,7 +62,9 @@ class TextReporter:
             if statuses.get(status):
                 parts.append(f"{statuses[status]} {status}")
         coverage = f"{result.files_scanned} file(s) scanned"
+        if result.files_discovered >= result.files_scanned and result.files_discovered:
+            coverage = f"{result.files_scanned} of {result.files_discovered} file(s) scanned"
         if skipped:
             coverage += ", " + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
-        if not (self.quiet and not statuses.get("open")):
+        if not (self.quiet and not statuses.get("open") and not skipped):  # an incomplete scan is never quiet
             out.write(f"Found {', '.join(parts)}; {coverage}.\n")

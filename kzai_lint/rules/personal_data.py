@@ -1,98 +1,29 @@
 """17(3)(4): personal data -- committed IINs, records linking an IIN to a person, data sent out.
 
 IINs are recognised by their check digit and birth date (`kzai_lint.iin`, clause map 8.4); column
-and field names and the HTTP clients come from the catalogue's `personal_data` section.
+and field names and the HTTP clients come from the catalogue's `personal_data` section. The
+matching behind the rules is in `_iin_numbers`, `_iin_signals`, `_pii_egress` and `_pii_vocabulary`.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit
+from typing import Iterable, Iterator
 
 import libcst as cst
 
-from kzai_lint.analysis.python_module import CallSite, PythonModule
+from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.context import FileContext
-from kzai_lint.iin import IIN_PATTERN, is_bin, is_valid_iin
+from kzai_lint.iin import IIN_PATTERN
 from kzai_lint.model import CONFIG_KINDS, PYTHON_KINDS, Confidence, FileKind, Hit, Severity, Span
 from kzai_lint.rule import Invalid, RuleMeta, Valid
+from kzai_lint.rules._config_nodes import documents
+from kzai_lint.rules._iin_numbers import IIN_WORD, iin_candidates, iin_kind, iin_message, mostly_invalid
+from kzai_lint.rules._iin_signals import IinColumnSignals, IinLiteralSignals, IinRecordSignals, bound_names, python_strings
+from kzai_lint.rules._pii_egress import EgressSignals, module_strings
 from kzai_lint.rules._python_signals import GUARD_PURPOSE
-from kzai_lint.rules.manipulation import (
-    ALL_KINDS,
-    VocabularyRule,
-    anchor_of,
-    display,
-    documents,
-    element_node,
-    list_items,
-    locate,
-    python_sites,
-    snake,
-    spellings,
-    subscript_strings,
-)
-from kzai_lint.sources.config_tree import ConfigDocument, ConfigNode
-
-_IIN_WORD = re.compile(r"(?<![a-zа-яё])(iin|иин|жсн)(?![a-zа-яё])", re.IGNORECASE)
-# A random 12-digit number passes the check digit about one time in eleven; when most 12-digit
-# numbers of a file or column fail it, the few that pass are order ids by chance, not IINs.
-_MIN_VALID_SHARE = 0.5
-_SHARE_FROM = 4
+from kzai_lint.rules._vocabulary import ALL_KINDS, spellings
 
 
-class _PersonalDataVocabulary(VocabularyRule):
-    section = "personal_data"
-
-    def python_hit(self, ctx: FileContext, node: cst.CSTNode, what: str, capability: str, **kwargs: Any) -> Hit:
-        return _masked(super().python_hit(ctx, node, what, capability, **kwargs))
-
-    def span_hit(self, ctx: FileContext, span: Span | None, what: str, capability: str, **kwargs: Any) -> Hit:
-        return _masked(super().span_hit(ctx, span, what, capability, **kwargs))
-
-    def is_iin_column(self, name: Any) -> bool:
-        if not isinstance(name, str) or not name or len(name) > 80:
-            return False
-        key = snake(name)
-        return key in self.names("iin_columns") and not self.regex("depersonalised").search(key)
-
-    def is_pii_column(self, name: Any) -> bool:
-        if not isinstance(name, str) or not name or len(name) > 80:
-            return False
-        key = snake(name)
-        return key in self.names("pii_columns") or any(key.endswith("_" + s) for s in self.names("pii_suffixes"))
-
-    def record(self, names: Iterable[Any]) -> tuple[str, list[str]] | None:
-        """(IIN column, other PII columns) when a set of names links an IIN to a person."""
-        names = list(names)
-        iin = next((n for n in names if self.is_iin_column(n)), None)
-        others = [n for n in names if n != iin and self.is_pii_column(n)]
-        return (iin, others) if iin is not None and others else None
-
-
-def _iin_kind(token: str, named: bool) -> Confidence | None:
-    """HIGH for a valid IIN with a real birth date; MEDIUM for a checksum-only match in an IIN
-    field (clause map 8.5: the date raises confidence, it does not reject); None otherwise."""
-    if is_bin(token):
-        return None
-    if is_valid_iin(token):
-        return Confidence.HIGH
-    if named and is_valid_iin(token, strict_date=False):
-        return Confidence.MEDIUM
-    return None
-
-
-def _candidates(text: str, named: bool) -> tuple[int, list[tuple[str, Confidence]]]:
-    """(12-digit tokens seen, the IINs among them) in one string."""
-    tokens = [m.group() for m in IIN_PATTERN.finditer(text)]
-    found = [(t, conf) for t in tokens if (conf := _iin_kind(t, named)) is not None]
-    return len(tokens), found
-
-
-def _mostly_invalid(total: int, valid: int) -> bool:
-    return total >= _SHARE_FROM and valid < total * _MIN_VALID_SHARE
-
-
-class IinLiteral(_PersonalDataVocabulary):
+class IinLiteral(IinLiteralSignals):
     """Individual identification numbers (IINs) written into code and configs.
 
     ## What it finds
@@ -149,18 +80,18 @@ class IinLiteral(_PersonalDataVocabulary):
     )
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
-        strings = [s for s in _python_strings(facts) if IIN_PATTERN.search(s[1])]
+        strings = [s for s in python_strings(facts) if IIN_PATTERN.search(s[1])]
         if not strings:
             return
         found: list[tuple[cst.CSTNode, str, str, Confidence, bool, str]] = []
         total = 0
-        bound = _bound_names(facts.module)
+        bound = bound_names(facts.module)
         for node, value, scope in strings:
             named = any(self.is_iin_column(name) for name in bound.get(id(node), ()))
-            seen, iins = _candidates(value, named)
+            seen, iins = iin_candidates(value, named)
             total += seen
             found.extend((node, value, token, conf, named, scope) for token, conf in iins)
-        drop_unnamed = _mostly_invalid(total, len(found))
+        drop_unnamed = mostly_invalid(total, len(found))
         severity = self._severity(ctx, len(found))
         lines: set[int] = set()
         for node, value, token, confidence, named, scope in found:
@@ -175,13 +106,13 @@ class IinLiteral(_PersonalDataVocabulary):
         found: list[tuple[int, int, str, Confidence, bool]] = []
         total = 0
         for number, line in enumerate(ctx.text.splitlines(), start=1):
-            named = bool(_IIN_WORD.search(line))
+            named = bool(IIN_WORD.search(line))
             for match in IIN_PATTERN.finditer(line):
                 total += 1
-                confidence = _iin_kind(match.group(), named)
+                confidence = iin_kind(match.group(), named)
                 if confidence is not None:
                     found.append((number, match.start() + 1, match.group(), confidence, named))
-        drop_unnamed = _mostly_invalid(total, len(found))
+        drop_unnamed = mostly_invalid(total, len(found))
         severity = self._severity(ctx, len(found))
         lines: set[int] = set()
         for number, column, token, confidence, named in found:
@@ -189,30 +120,10 @@ class IinLiteral(_PersonalDataVocabulary):
                 continue
             lines.add(number)
             span = Span(number, column, number, column + 12)
-            yield self.span_hit(ctx, span, _iin_message(token), "iin_literal", confidence=confidence, severity=severity if not named else self._named_severity(ctx))
-
-    def _python_hit(self, ctx: FileContext, node: cst.CSTNode, token: str, confidence: Confidence, severity: Severity | None, scope: str) -> Hit:
-        span = ctx.python.span(node) if ctx.python is not None else None
-        where = locate(ctx.text, span.line, span.end_line, token) if span is not None and ctx.kind is FileKind.PYTHON else None
-        if where is not None:
-            return self.span_hit(ctx, where, _iin_message(token), "iin_literal", anchor=scope, confidence=confidence, severity=severity)
-        return self.python_hit(ctx, node, _iin_message(token), "iin_literal", scope=scope, confidence=confidence, severity=severity)
-
-    def _severity(self, ctx: FileContext, count: int) -> Severity | None:
-        """Clause map 6.6: error from three IINs in a file (or in an IIN field), else warning;
-        generated test values are info."""
-        if self._synthetic(ctx):
-            return Severity.INFO
-        return None if count >= 3 else Severity.WARNING
-
-    def _named_severity(self, ctx: FileContext) -> Severity | None:
-        return Severity.INFO if self._synthetic(ctx) else None
-
-    def _synthetic(self, ctx: FileContext) -> bool:
-        return ctx.low_weight and bool(self.regex("synthetic_markers").search(ctx.text))
+            yield self.span_hit(ctx, span, iin_message(token), "iin_literal", confidence=confidence, severity=severity if not named else self._named_severity(ctx))
 
 
-class IinInData(_PersonalDataVocabulary):
+class IinInData(IinColumnSignals):
     """IINs in committed data files (CSV, TSV, JSON Lines).
 
     ## What it finds
@@ -270,26 +181,8 @@ class IinInData(_PersonalDataVocabulary):
             if hit is not None:
                 yield hit
 
-    def _column_hit(self, ctx: FileContext, table: Any, index: int, column: str) -> Hit | None:
-        named = self.is_iin_column(column)
-        total, found = 0, []
-        for row_number, row in enumerate(table.rows):
-            if index < len(row):
-                seen, iins = _candidates(row[index].strip(), named)
-                total += seen
-                found.extend((row_number, token, conf) for token, conf in iins)
-        if not found or (not named and (len(found) < 2 or found and len(found) < total * _MIN_VALID_SHARE)):
-            return None
-        row_number, token, confidence = found[0]
-        line = table.row_lines[row_number] if row_number < len(table.row_lines) else row_number + 2
-        text_line = ctx.text.splitlines()[line - 1] if line <= len(ctx.text.splitlines()) else ""
-        column_at = text_line.find(token) + 1 if token in text_line else 1
-        severity = None if named or len(found) >= 3 else Severity.WARNING
-        what = f"Column `{column}` holds {len(found)} valid IIN{'s' if len(found) > 1 else ''} (first: {_mask(token)})"
-        return self.span_hit(ctx, Span(line, column_at, line, column_at + 12), what, "iin_literal", anchor=column, confidence=confidence, severity=severity)
 
-
-class IinRecord(_PersonalDataVocabulary):
+class IinRecord(IinRecordSignals):
     """Records that link an IIN to a person's name, phone or address (schemas, SQL, fields).
 
     ## What it finds
@@ -367,13 +260,6 @@ class IinRecord(_PersonalDataVocabulary):
             return
         yield from super().check(ctx)
 
-    def _table_hits(self, ctx: FileContext) -> Iterator[Hit]:
-        table = ctx.document
-        record = self.record(getattr(table, "columns", ()) or ())
-        if record is not None:
-            header = ctx.text.splitlines()[0] if ctx.text else ""
-            yield self.span_hit(ctx, Span(1, 1, 1, max(len(header), 1) + 1), _record_message(*record), "iin_record", anchor="header")
-
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         lines: set[int] = set()
         hits = [*self._class_hits(ctx, facts), *self._collection_hits(ctx, facts), *self._sql_hits(ctx, facts)]
@@ -381,39 +267,6 @@ class IinRecord(_PersonalDataVocabulary):
             if hit.span is not None and hit.span.line not in lines:
                 lines.add(hit.span.line)
                 yield hit
-
-    def _class_hits(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
-        for node, scope in python_sites(facts).classes:
-            fields = _class_fields(node)
-            record = self.record(fields)
-            if record is not None:
-                yield self.python_hit(ctx, fields[record[0]], _record_message(*record, f"class {node.name.value}"), "iin_record", scope=f"{scope}.{node.name.value}".strip("."))
-
-    def _collection_hits(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
-        for coll in facts.collections:
-            record = self.record(coll.items)
-            if record is not None and not isinstance(coll.node, cst.Dict):
-                yield self.python_hit(ctx, element_node(coll, record[0]), _record_message(*record, coll.name or ""), "iin_record", scope=coll.scope)
-        for keys in _dict_keys(facts):  # dicts of any size: {"iin": ..., "phone": ...}
-            record = self.record(keys)
-            if record is not None:
-                yield self.python_hit(ctx, keys[record[0]], _record_message(*record, "a dict"), "iin_record")
-
-    def _sql_hits(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
-        sql = self.regex("sql")
-        for literal in facts.strings:
-            if not sql.search(literal.value):
-                continue
-            record = self.record(re.findall(r"[^\W\d][\w]*", literal.value))
-            if record is None:
-                continue
-            span = ctx.python.span(literal.node) if ctx.python is not None else None
-            where = _word_line(ctx.text, span, record[0]) if span is not None and ctx.kind is FileKind.PYTHON else None
-            what = _record_message(*record, "SQL")
-            if where is not None:
-                yield self.span_hit(ctx, where, what, "iin_record", anchor=literal.scope)
-            else:
-                yield self.python_hit(ctx, literal.node, what, "iin_record", scope=literal.scope)
 
     def check_document(self, ctx: FileContext) -> Iterator[Hit]:
         lines: set[int] = set()
@@ -424,20 +277,8 @@ class IinRecord(_PersonalDataVocabulary):
                     lines.add(hit.span.line)
                     yield hit
 
-    def _config_hit(self, ctx: FileContext, doc: ConfigDocument, node: ConfigNode) -> Hit | None:
-        if not isinstance(node.value, (list, dict)):
-            return None
-        by_key = isinstance(node.value, dict)
-        children = list_items(doc, node)
-        record = self.record(c.key if by_key else c.value for c in children)
-        if record is None:
-            return None
-        child = next(c for c in children if (c.key if by_key else c.value) == record[0])
-        span = child.key_span if by_key and child.key_span is not None else child.span
-        return self.span_hit(ctx, span, _record_message(*record, anchor_of(node.key_path)), "iin_record", anchor=anchor_of(node.key_path))
 
-
-class PersonalDataEgress(_PersonalDataVocabulary):
+class PersonalDataEgress(EgressSignals):
     """Personal data (IIN, names, phones) posted to public third-party endpoints.
 
     ## What it finds
@@ -514,7 +355,7 @@ class PersonalDataEgress(_PersonalDataVocabulary):
         if not has_iin and len(fields) < 2:
             return
         clients = self._with_clients(facts)
-        constants = _module_strings(facts.module)
+        constants = module_strings(facts.module)
         for call in facts.calls:
             qualname, ctor = self._egress(call, clients)
             if qualname is None or not self._sends_body(call, qualname):
@@ -526,258 +367,3 @@ class PersonalDataEgress(_PersonalDataVocabulary):
             what = f"{call.display}() sends records with personal data ({shown}) to {host}"
             severity = None if has_iin else Severity.WARNING
             yield self.python_hit(ctx, call.node, what, "pii_egress", scope=call.scope, severity=severity, guard_purpose=GUARD_PURPOSE[self.meta.code])
-
-    def _personal_fields(self, facts: PythonModule) -> set[str]:
-        names: set[str] = set()
-        for coll in facts.collections:
-            names.update(coll.items)
-        for keys in _dict_keys(facts):
-            names.update(keys)
-        for node, _ in python_sites(facts).classes:
-            names.update(_class_fields(node))
-        for call in facts.calls:
-            names.update(call.kwargs)
-        for node in python_sites(facts).subscripts:  # row["iin"], df["full_name"]
-            names.update(subscript_strings(node))
-        sql = self.regex("sql")
-        for literal in facts.strings:
-            if sql.search(literal.value):
-                names.update(re.findall(r"[^\W\d][\w]*", literal.value))
-        return {n for n in names if self.is_iin_column(n) or self.is_pii_column(n)}
-
-    def _with_clients(self, facts: PythonModule) -> dict[str, CallSite]:
-        """`with httpx.Client(...) as client:` binds `client` (the analysis does not track it)."""
-        by_node = {id(c.node): c for c in facts.calls}
-        kinds = set(self.data.get("egress_clients") or ())
-        out: dict[str, CallSite] = {}
-        for node in python_sites(facts).withs:
-            for item in node.items:
-                site = by_node.get(id(item.item))
-                if site is not None and site.qualname in kinds and item.asname is not None and isinstance(item.asname.name, cst.Name):
-                    out[item.asname.name.value] = site
-        return out
-
-    def _egress(self, call: CallSite, clients: dict[str, CallSite]) -> tuple[str | None, CallSite | None]:
-        calls = set(self.data.get("egress_calls") or ())
-        ctor = call.receiver.ctor if call.receiver is not None else None
-        if call.qualname in calls:
-            return call.qualname, ctor
-        base, _, method = call.display.rpartition(".")
-        if base in clients and f"{clients[base].qualname}.{method}" in calls:
-            return f"{clients[base].qualname}.{method}", clients[base]
-        return None, None
-
-    def _sends_body(self, call: CallSite, qualname: str) -> bool:
-        if any(k in call.kwargs for k in self.data.get("body_args") or ()):
-            return True
-        position = 2 if qualname.endswith(".request") else 1
-        return len(call.args) > position
-
-    def _public_host(self, ctx: FileContext, call: CallSite, qualname: str, ctor: CallSite | None, constants: dict[str, str]) -> str | None:
-        position = 1 if qualname.endswith(".request") else 0
-        url = _url_text(call, position, constants)
-        if url is not None and "://" not in url and ctor is not None:
-            base = ctor.kwargs.get("base_url")
-            url = base.rstrip("/") + "/" + url.lstrip("/") if isinstance(base, str) else None
-        if not url or "://" not in url:
-            return None
-        host = (urlsplit(url).hostname or "").lower()
-        if not host or "{" in host or self.regex("private_hosts").match(host) or host in _allowed_hosts(ctx):
-            return None
-        return host
-
-
-def _python_strings(facts: PythonModule) -> Iterator[tuple[cst.CSTNode, str, str]]:
-    """String literals, with implicitly concatenated ones joined (`"0612116" "00012"`)."""
-    parts: set[int] = set()
-    for node, scope in python_sites(facts).concatenated:
-        value = node.evaluated_value
-        if isinstance(value, str):
-            parts.update(id(p) for p in _string_parts(node))
-            yield node, value, scope
-    for literal in facts.strings:
-        if id(literal.node) not in parts:
-            yield literal.node, literal.value, literal.scope
-
-
-def _string_parts(node: cst.CSTNode) -> list[cst.CSTNode]:
-    if isinstance(node, cst.ConcatenatedString):
-        return [*_string_parts(node.left), *_string_parts(node.right)]
-    return [node]
-
-
-class _Bindings(cst.CSTVisitor):
-    """What each literal is given to: keyword, dict key or variable (`iin="..."`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: dict[int, list[str]] = {}
-
-    def _bind(self, value: cst.CSTNode | None, names: list[str]) -> None:
-        if value is None or not names:
-            return
-        self.names.setdefault(id(value), []).extend(names)
-        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
-            for element in value.elements:
-                self._bind(element.value, names)
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._bind(node.value, [node.keyword.value])
-
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        if isinstance(node.key, cst.SimpleString) and isinstance(node.key.evaluated_value, str):
-            self._bind(node.value, [node.key.evaluated_value])
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._bind(node.value, [n for t in node.targets for n in _target_names(t.target)])
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind(node.value, _target_names(node.target))
-
-
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, cst.Attribute):
-        return [target.attr.value]
-    if isinstance(target, cst.Subscript):
-        return subscript_strings(target)
-    return []
-
-
-def _bound_names(module: cst.Module) -> dict[int, list[str]]:
-    collector = _Bindings()
-    module.visit(collector)
-    return collector.names
-
-
-_MASKABLE = re.compile(r"(?<!\d)\d{12}(?!\d)")
-
-
-def _mask_iins(text: str) -> str:
-    """Evidence without the identifiers themselves (reports end up in CI logs)."""
-    return _MASKABLE.sub(lambda m: _mask(m.group()) if _iin_kind(m.group(), True) else m.group(), text)
-
-
-def _masked(hit: Hit) -> Hit:
-    return Hit(hit.span, hit.message, _mask_iins(hit.evidence), hit.anchor, hit.capability, hit.confidence, hit.severity, hit.path, hit.node, hit.guard_purpose)
-
-
-def _class_fields(node: cst.ClassDef) -> dict[str, cst.CSTNode]:
-    """Annotated and assigned names of a class body (pydantic, dataclass, ORM columns)."""
-    out: dict[str, cst.CSTNode] = {}
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    for stmt in body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            targets: Sequence[cst.BaseExpression] = ()
-            if isinstance(small, cst.AnnAssign):
-                targets = (small.target,)
-            elif isinstance(small, cst.Assign):
-                targets = tuple(t.target for t in small.targets)
-            for target in targets:
-                if isinstance(target, cst.Name):
-                    out.setdefault(target.value, stmt)
-    return out
-
-
-def _dict_keys(facts: PythonModule) -> list[dict[str, cst.CSTNode]]:
-    """String keys (and their nodes) of every dict literal, whatever its size."""
-    out: list[dict[str, cst.CSTNode]] = []
-    for node in python_sites(facts).dicts:
-        keys = {el.key.evaluated_value: el.key for el in node.elements if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString) and isinstance(el.key.evaluated_value, str)}
-        if keys:
-            out.append(keys)
-    return out
-
-
-def _module_strings(module: cst.Module) -> dict[str, str]:
-    """Module-level `NAME = "..."` constants, to read URLs built in f-strings."""
-    out: dict[str, str] = {}
-    for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign) and isinstance(small.value, cst.SimpleString):
-                    value = small.value.evaluated_value
-                    for target in small.targets:
-                        if isinstance(target.target, cst.Name) and isinstance(value, str):
-                            out[target.target.value] = value
-    return out
-
-
-def _url_text(call: CallSite, position: int, constants: dict[str, str]) -> str | None:
-    value = call.argument("url", position)
-    if isinstance(value, str):
-        return value
-    node = call.arg_nodes[position] if position < len(call.arg_nodes) else None
-    for arg in call.node.args:
-        if arg.keyword is not None and arg.keyword.value == "url":
-            node = arg.value
-    return _url_prefix(node, constants) if node is not None else None
-
-
-def _url_prefix(node: cst.CSTNode, constants: dict[str, str]) -> str | None:
-    """The known leading text of a URL expression: `f"{API}/x"`, `API + "/x"`, `urljoin(API, p)`
-    with `API = "https://..."` at module level."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.Name):
-        return constants.get(node.value)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        left = _url_prefix(node.left, constants)
-        return None if left is None else left + (_url_prefix(node.right, constants) or "{}")
-    if isinstance(node, cst.Call) and display(node.func).rsplit(".", 1)[-1] == "urljoin" and node.args:
-        return _url_prefix(node.args[0].value, constants)
-    if isinstance(node, cst.FormattedString):
-        return _fstring_prefix(node, constants)
-    return None
-
-
-def _fstring_prefix(node: cst.FormattedString, constants: dict[str, str]) -> str:
-    out = []
-    for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
-            out.append(part.value)
-        elif isinstance(part.expression, cst.Name) and part.expression.value in constants:
-            out.append(constants[part.expression.value])
-        else:
-            out.append("{}")
-            break
-    return "".join(out)
-
-
-def _allowed_hosts(ctx: FileContext) -> set[str]:
-    system = getattr(ctx.settings, "system", None) or {}
-    raw = system.get("allowed-endpoints") or system.get("allowed_endpoints") or ()
-    hosts = set()
-    for entry in raw if isinstance(raw, (list, tuple)) else ():
-        text = str(entry)
-        hosts.add((urlsplit(text if "://" in text else "//" + text).hostname or "").lower())
-    return hosts
-
-
-def _word_line(text: str, span: Span, word: str) -> Span | None:
-    lines = text.splitlines()
-    pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
-    for number in range(span.line, min(span.end_line, len(lines)) + 1):
-        match = pattern.search(lines[number - 1])
-        if match:
-            return Span(number, match.start() + 1, number, match.end() + 1)
-    return None
-
-
-def _record_message(iin: str, others: list[str], where: str = "") -> str:
-    place = f" in {where}" if where else ""
-    return f"IIN column `{iin}` is stored with {', '.join(f'`{o}`' for o in others[:4])}{place}"
-
-
-def _iin_message(token: str) -> str:
-    return f"Valid IIN {_mask(token)} (birth date and check digit pass) is committed in the repository"
-
-
-def _mask(token: str) -> str:
-    """Findings must not repeat the identifier they report."""
-    return token[:2] + "*" * 8 + token[-2:]

@@ -6,26 +6,17 @@ from typing import Any, Iterable, Iterator
 import libcst as cst
 
 from kzai_lint.analysis.python_module import PythonModule
+from kzai_lint.analysis.visitor import Visitor
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import Invalid, RuleMeta, Valid
-from kzai_lint.rules.manipulation import (
-    ALL_KINDS,
-    NameSite,
-    VocabularyRule,
-    anchor_of,
-    display,
-    documents,
-    is_identifier_like,
-    list_items,
-    python_sites,
-    snake,
-    subscript_strings,
-)
+from kzai_lint.rules._config_nodes import anchor_of, documents, list_items
+from kzai_lint.rules._python_sites import NameSite, display, python_sites, subscript_strings
+from kzai_lint.rules._vocabulary import ALL_KINDS, VocabularyRule, is_identifier_like, snake
 from kzai_lint.sources.config_tree import ConfigDocument, ConfigNode
 
 
-class _Mentions(cst.CSTVisitor):
+class _Mentions(Visitor):
     """Names and string keys an expression reads, with the object they belong to."""
 
     def __init__(self) -> None:
@@ -51,7 +42,7 @@ def mentions(node: cst.CSTNode | None) -> list[tuple[str, str]]:
     if node is None:
         return []
     collector = _Mentions()
-    node.visit(collector)
+    collector.walk(node)
     return collector.found
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from kzai_lint.analysis.python_module import PythonModule, analyse, module_name_for
 from kzai_lint.model import Span
+
+if TYPE_CHECKING:
+    from libcst.metadata import CodeRange
 
 
 class PythonParseError(ValueError):
@@ -43,6 +45,8 @@ class PythonSource:
 
     def _range(self, node: cst.CSTNode) -> CodeRange | None:
         if self._positions is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider  # imported with the first parse
+
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = dict(wrapper.resolve(PositionProvider))
         return self._positions.get(node)
@@ -96,6 +100,11 @@ class PythonSource:
 
 def parse_python(text: str, rel_path: str, *, line_map: Sequence[tuple[int, int]] | None = None) -> PythonSource:
     """Parse and analyse; raises PythonParseError with a 1-based position on syntax errors."""
+    from kzai_lint import syntax_guard
+
+    problem = syntax_guard.check(text)  # CPython's parser first: libcst can hang or crash
+    if problem is not None:
+        raise PythonParseError(problem.message, problem.line, problem.column)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

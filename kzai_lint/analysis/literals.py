@@ -1,0 +1,63 @@
+"""Values of literal expressions, as far as they can be known without running the code.
+
+Rules ask for literal arguments (`model="gpt-4o"`, `labels=("happy", "sad")`), including names
+bound to constants earlier in scope; anything else is `UNKNOWN`, never a guess.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from kzai_lint.analysis.scopes import Binding
+
+UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN", "__bool__": lambda self: False})()
+"""Sentinel for an argument whose value is not a literal we can evaluate."""
+
+_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
+def literal_value(expr: cst.BaseExpression, lookup: Callable[[str], Binding | None]) -> Any:
+    """Evaluate literal constants, collections of them and names bound to them (via `lookup`)."""
+    if isinstance(expr, cst.SimpleString):
+        try:
+            return expr.evaluated_value
+        except Exception:  # noqa: BLE001 - exotic prefixes; treat as unknown
+            return UNKNOWN
+    if isinstance(expr, cst.ConcatenatedString):
+        left, right = literal_value(expr.left, lookup), literal_value(expr.right, lookup)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return UNKNOWN
+    if isinstance(expr, cst.Integer):
+        return int(expr.value.replace("_", ""), 0) if expr.value[:2].lower() in ("0x", "0o", "0b") else int(expr.value.replace("_", ""))
+    if isinstance(expr, cst.Float):
+        try:
+            return float(expr.value.replace("_", ""))
+        except ValueError:
+            return UNKNOWN
+    if isinstance(expr, cst.Name):
+        if expr.value in _CONSTANTS:
+            return _CONSTANTS[expr.value]
+        b = lookup(expr.value)
+        return b.value if b is not None and b.kind == "value" else UNKNOWN
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        return tuple(literal_value(el.value, lookup) if not isinstance(el, cst.StarredElement) else UNKNOWN for el in expr.elements)
+    if isinstance(expr, cst.Dict):
+        return _dict_value(expr, lookup)
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = literal_value(expr.expression, lookup)
+        return -inner if isinstance(inner, (int, float)) else UNKNOWN
+    return UNKNOWN
+
+
+def _dict_value(expr: cst.Dict, lookup: Callable[[str], Binding | None]) -> dict[Any, Any]:
+    """Entries with a hashable literal key; `**spread` and other keys are left out."""
+    out: dict[Any, Any] = {}
+    for el in expr.elements:
+        if isinstance(el, cst.DictElement):
+            key = literal_value(el.key, lookup)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                out[key] = literal_value(el.value, lookup)
+    return out

@@ -1,0 +1,344 @@
+"""Persistent per-file results, so a rescan of an unchanged tree parses nothing.
+
+Layout: `<cache dir>/<run key>/<entry key>.json`, with a `.gitignore` of `*` and a `CACHEDIR.TAG`
+at the top (as ruff does), so the folder is never committed or backed up.
+
+- The **run key** hashes everything a file's result depends on besides its own bytes: the tool
+  version, the code of kzai-lint and of every rule pack (sizes and mtimes, so editing a rule in a
+  source checkout invalidates it), the catalogue files and pack extensions, pack names and
+  versions, the enabled rules, and the settings that reach per-file results (select and ignore
+  through the enabled rules, hooks, the system declaration, rule options, min-confidence,
+  per-file-ignores, require-reason, ignore-suppressions; everything except the few that only
+  steer discovery, reporting or the exit code).
+- The **entry key** adds the file's path, kind and content hash.
+- An entry holds the whole `FileResult` (findings, errors, warnings, facts), so repository-level
+  rules still run every time, from cached facts.
+
+Entries are JSON, never pickle: the cache lives inside the scanned repository and loading it must
+not execute anything. Writes go to a temporary file and `os.replace`, so concurrent runs never
+see half an entry; an unreadable, truncated or foreign entry is a miss and is rewritten. Results
+that depend on the moment (timeouts, crashes, unreadable files) are never stored.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from kzai_lint import model
+
+if TYPE_CHECKING:
+    from kzai_lint.discovery import DiscoveredFile
+    from kzai_lint.engine import FileResult
+    from kzai_lint.registry import RulePack
+    from kzai_lint.rule import Rule
+
+__all__ = ["CACHE_DIR_NAME", "ResultCache", "default_directory", "for_run", "open_cache"]
+
+CACHE_DIR_NAME = ".kzai_lint_cache"
+SCHEMA = 1
+KEEP_RUN_KEYS = 8
+"""Run-key folders kept (most recently used); older ones are removed when a new one is made."""
+
+# Settings that never change a file's result: discovery, baseline, exit code, the cache itself.
+_IGNORED_FIELDS = frozenset({"fail_on", "fail_on_incomplete", "baseline", "exclude", "extend_exclude"})
+_IGNORED_RAW = frozenset({"fail-on", "fail-on-incomplete", "baseline", "exclude", "extend-exclude", "jobs", "cache-dir"})
+# Errors that say something about this run, not about the file's content.
+_TRANSIENT_ERRORS = frozenset({"timeout", "rule-error", "read-error"})
+
+
+class ResultCache:
+    """One run's view of the cache folder: entries under the run key of these settings."""
+
+    def __init__(self, directory: Path, run_key: str) -> None:
+        self.directory = directory
+        self.run_key = run_key
+        self.folder = directory / run_key
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, file: "DiscoveredFile", data: bytes) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{self.run_key}\0{file.relpath}\0{file.kind.value}\0".encode("utf-8", "surrogatepass"))
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> "FileResult | None":
+        """The stored result, or None when absent or unusable (it is then rewritten)."""
+        try:
+            fd = os.open(self.folder / f"{key}.json", os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            raw = _read_all(fd)
+        finally:
+            os.close(fd)
+        try:
+            entry = json.loads(raw, object_hook=_decode_object)
+            if not isinstance(entry, dict) or entry.get("schema") != SCHEMA or entry.get("key") != key:
+                raise ValueError("not an entry of this cache")
+            result = entry["result"]
+            if type(result).__name__ != "FileResult":
+                raise ValueError("not a file result")
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result  # type: ignore[no-any-return]
+
+    def put(self, key: str, result: "FileResult") -> None:
+        """Store a result atomically; results that depend on the moment are skipped."""
+        if any(error.kind in _TRANSIENT_ERRORS for error in result.errors):
+            return
+        try:
+            text = json.dumps({"schema": SCHEMA, "key": key, "result": _encode(result)}, separators=(",", ":"), ensure_ascii=False)
+        except _Unencodable:
+            return
+        final = self.folder / f"{key}.json"
+        temp = self.folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+            try:
+                os.write(fd, text.encode("utf-8", "surrogatepass"))
+            finally:
+                os.close(fd)
+            os.replace(temp, final)
+        except OSError:
+            _remove(temp)  # a full disk or a read-only checkout: run on without caching
+
+
+def default_directory(settings: Any, root: Path) -> Path:
+    """`cache-dir` from the config (relative to the config file), else `.kzai_lint_cache` in the root."""
+    configured = getattr(settings, "raw", {}).get("cache-dir")
+    if isinstance(configured, str) and configured.strip():
+        config_path = getattr(settings, "config_path", None)
+        base = Path(config_path).parent if config_path is not None else root
+        return base / configured
+    return root / CACHE_DIR_NAME
+
+
+def for_run(directory: str | os.PathLike[str] | None, *, root: Path, settings: Any, rules: Sequence["Rule"], packs: Sequence["RulePack"], use_prefilter: bool) -> ResultCache | None:
+    """The cache of a run: in `directory`, else the configured or default folder."""
+    folder = Path(directory) if directory is not None else default_directory(settings, root)
+    return open_cache(folder, settings=settings, rules=rules, packs=packs, use_prefilter=use_prefilter)
+
+
+def open_cache(directory: Path, *, settings: Any, rules: Sequence["Rule"], packs: Sequence["RulePack"], use_prefilter: bool) -> ResultCache | None:
+    """The cache for this run's settings and rules, creating the folder; None if it cannot be."""
+    key = run_key(settings=settings, rules=rules, packs=packs, use_prefilter=use_prefilter)
+    cache = ResultCache(directory, key)
+    try:
+        fresh = not cache.folder.is_dir()
+        cache.folder.mkdir(parents=True, exist_ok=True)
+        _mark(directory)
+        if fresh:
+            _prune(directory, keep=cache.folder)
+        else:
+            os.utime(cache.folder)  # most recently used: kept by `_prune`
+    except OSError:
+        return None
+    return cache
+
+
+# ---------------------------------------------------------------------------------------------
+# The run key
+# ---------------------------------------------------------------------------------------------
+
+def run_key(*, settings: Any, rules: Sequence["Rule"], packs: Sequence["RulePack"], use_prefilter: bool) -> str:
+    from kzai_lint import __version__
+    from kzai_lint import catalogue
+
+    parts = {
+        "schema": SCHEMA,
+        "tool": __version__,
+        "python": list(sys.version_info[:2]),
+        "catalogue": catalogue.builtin_digest(),
+        "packs": [[p.name, p.version, _canonical(p.catalogue)] for p in sorted(packs, key=lambda p: p.name)],
+        "rules": sorted([r.meta.id, type(r).__module__, type(r).__qualname__] for r in rules),
+        "code": _code_stamp({"kzai_lint", *(type(r).__module__ for r in rules)}),
+        "libraries": _library_stamp(),
+        "settings": _settings_digest(settings),
+        "prefilter": use_prefilter,
+    }
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _settings_digest(settings: Any) -> Any:
+    if not dataclasses.is_dataclass(settings):
+        return repr(settings)
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(settings):
+        if f.name in _IGNORED_FIELDS:
+            continue
+        value = getattr(settings, f.name)
+        if f.name == "raw" and isinstance(value, Mapping):
+            value = {k: v for k, v in value.items() if k not in _IGNORED_RAW}
+        out[f.name] = _canonical(value)
+    return out
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON value that is equal for equal settings, whatever the set or dict order."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return _canonical(value.value)
+    if isinstance(value, Mapping):
+        return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda item: item[0])
+    if isinstance(value, (set, frozenset)):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (PurePath, datetime.date, datetime.time)):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})]
+    return repr(value)
+
+
+def _code_stamp(modules: Iterable[str]) -> list[Any]:
+    """Size and mtime of every source and data file of the packages the rules come from."""
+    roots: set[str] = set()
+    for name in modules:
+        module = sys.modules.get(name.split(".", 1)[0])
+        location = getattr(module, "__path__", None) or [getattr(module, "__file__", None)]
+        roots.update(str(p) for p in location if p)
+    stamp: list[Any] = []
+    for root in sorted(roots):
+        if os.path.isfile(root):
+            stamp.append(_stat(root))
+            continue
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            stamp.extend(_stat(os.path.join(folder, n)) for n in sorted(names) if n.endswith((".py", ".yaml", ".yml", ".json", ".txt")))
+    return stamp
+
+
+def _library_stamp() -> list[Any]:
+    """Parsers whose upgrade could change results, found without importing them."""
+    import importlib.util
+
+    out: list[Any] = []
+    for name in ("libcst", "yaml"):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        out.append([name, _stat(os.path.dirname(origin)) if origin else None])
+    return out
+
+
+def _stat(path: str) -> list[Any]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return [path, None]
+    return [path, info.st_size, info.st_mtime_ns]
+
+
+# ---------------------------------------------------------------------------------------------
+# The folder
+# ---------------------------------------------------------------------------------------------
+
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kzai-lint.\n"
+
+
+def _mark(directory: Path) -> None:
+    """`.gitignore` (`*`) and `CACHEDIR.TAG`, so the cache is never committed or backed up."""
+    for name, text in ((".gitignore", "# Automatically created by kzai-lint.\n*\n"), ("CACHEDIR.TAG", _TAG)):
+        path = directory / name
+        if not path.exists():
+            temp = directory / f".{name}.{os.getpid()}.tmp"
+            temp.write_text(text, encoding="utf-8")
+            os.replace(temp, path)
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Remove the least recently used run-key folders beyond `KEEP_RUN_KEYS`."""
+    import shutil
+
+    folders = [p for p in directory.iterdir() if p.is_dir() and p != keep]
+    folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders[KEEP_RUN_KEYS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry codec: tagged JSON that gives back equal values (tuples stay tuples, enums enums)
+# ---------------------------------------------------------------------------------------------
+
+class _Unencodable(Exception):
+    """A value the codec cannot give back exactly; the result is then not cached."""
+
+
+def _classes() -> dict[str, Any]:
+    from kzai_lint.engine import FileResult
+
+    found: dict[str, Any] = {"FileResult": FileResult}
+    for name in dir(model):
+        obj = getattr(model, name)
+        if isinstance(obj, type) and obj.__module__ == model.__name__ and (dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)):
+            found[name] = obj
+    return found
+
+
+_CLASSES: dict[str, Any] = {}
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)) and not isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, tuple):
+        return {"$t": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) and not k.startswith("$") for k in value):
+            raise _Unencodable(value)
+        return {"$d": {k: _encode(v) for k, v in value.items()}}
+    name = type(value).__name__
+    if not _CLASSES:
+        _CLASSES.update(_classes())
+    if _CLASSES.get(name) is not type(value):
+        raise _Unencodable(value)
+    if isinstance(value, enum.Enum):
+        return {"$e": name, "v": value.value}
+    return {"$c": name, "f": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+
+
+def _decode_object(obj: dict[str, Any]) -> Any:
+    if "$t" in obj:
+        return tuple(obj["$t"])
+    if "$d" in obj:
+        return obj["$d"]
+    if "$c" in obj or "$e" in obj:
+        if not _CLASSES:
+            _CLASSES.update(_classes())
+        cls = _CLASSES[obj.get("$c") or obj["$e"]]
+        return cls(obj["v"]) if "$e" in obj else cls(**obj["f"])
+    return obj

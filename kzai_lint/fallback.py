@@ -1,0 +1,217 @@
+"""The text-level pass for Python that could not be parsed: parse failures degrade, they do not
+blind.
+
+A vendored Python 2 module, a file with one syntax error, or a generated module over
+`max-parse-size` gets no syntax tree, so the Python rules cannot run on it. Instead of dropping
+it, this pass looks for the catalogue's strongest signals, the library calls of the
+`CatalogueCallRule`s (KZ305 biometric categorisation, KZ306 emotion recognition, KZ307 synthetic
+media): it builds the import alias table from the import lines, finds `alias.attr(` calls in the
+text with strings and comments masked (`code_text`), resolves them to qualified names and judges
+their literal arguments exactly as the rules do (`call_capabilities`).
+
+Findings carry the rule's usual code and clause, at `low` confidence, with a message saying the
+code was not parsed. Rebinding (`analyse = DeepFace.analyze`), objects built elsewhere and guard
+analysis need the syntax tree, so they are out of reach here; the file stays listed under
+`errors`, with a note that only this pass ran.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from typing import Any, Iterator, Sequence
+
+from kzai_lint import code_text
+from kzai_lint.analysis.python_module import UNKNOWN, CallSite
+from kzai_lint.catalogue import Catalogue
+from kzai_lint.context import FileContext
+from kzai_lint.model import Confidence, FileError, FileKind, Hit, Span
+from kzai_lint.rule import Rule
+from kzai_lint.rules._python_signals import GUARD_PURPOSE, CatalogueCallRule, call_capabilities, clause_phrase
+
+__all__ = ["NOTE", "bad_cells", "degrade"]
+
+#: Appended to the file error when the fallback ran.
+NOTE = "scanned by the text fallback for library calls only"
+_DEGRADED_KINDS = frozenset({"parse-error", "too-large"})
+_KEYWORD = re.compile(r"([^\W\d]\w*)\s*=(?!=)")
+_WS = re.compile(r"\s+")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def degrade(ctx: FileContext, rules: Sequence[Rule], error: FileError) -> tuple[list[tuple[Rule, Hit]], FileError]:
+    """Hits of the fallback pass for a Python file (or notebook code) that failed with `error`,
+    and the error, noting that the pass ran. Other kinds and errors are returned unchanged."""
+    source = _source(ctx)
+    call_rules = [r for r in rules if isinstance(r, CatalogueCallRule)]
+    if error.kind not in _DEGRADED_KINDS or source is None or not call_rules:
+        return [], error
+    text, line_map = source
+    reason = error.message.split(";", 1)[0]
+    hits = list(_hits(ctx, call_rules, text, line_map, reason))
+    if NOTE not in error.message:
+        error = FileError(error.path, error.kind, f"{error.message}; {NOTE}", error.line, error.column)
+    return hits, error
+
+
+def bad_cells(ctx: FileContext, rules: Sequence[Rule]) -> tuple[list[tuple[Rule, Hit]], list[FileError]]:
+    """For a notebook whose broken cells the parser replaced by `pass`: a `parse-error` per
+    cell, and the fallback's hits in those cells (their imports may sit in other cells, so the
+    pass reads the notebook's code with the broken cells put back)."""
+    from kzai_lint.sources.notebook import neutralize_cell
+
+    notebook = ctx.document
+    broken = {cell: message for cell, message in getattr(notebook, "bad_cells", ())}
+    call_rules = [r for r in rules if isinstance(r, CatalogueCallRule)]
+    note = f"; {NOTE}" if call_rules else ""
+    errors = [FileError(ctx.path, "parse-error", f"cell {cell}: {message}{note}") for cell, message in broken.items()]
+    if not call_rules or not broken:
+        return [], errors
+    sources = {c.index: neutralize_cell(c.source).removesuffix("\n").split("\n") for c in notebook.cells if c.index in broken}
+    lines = notebook.code.split("\n")
+    for index, (cell, line) in enumerate(notebook.line_map):
+        if cell in sources and line <= len(sources[cell]):
+            lines[index] = sources[cell][line - 1]
+    hits = list(_hits(ctx, call_rules, "\n".join(lines), notebook.line_map, "the cell has a syntax error", keep_cells=set(broken)))
+    return hits, errors
+
+
+def _source(ctx: FileContext) -> tuple[str, Sequence[tuple[int, int]] | None] | None:
+    if ctx.kind is FileKind.PYTHON:
+        return ctx.text, None
+    code = getattr(ctx.document, "code", None)
+    if ctx.kind is FileKind.NOTEBOOK and isinstance(code, str) and code:
+        return code, ctx.document.line_map
+    return None
+
+
+def _hits(
+    ctx: FileContext,
+    rules: Sequence[CatalogueCallRule],
+    text: str,
+    line_map: Sequence[tuple[int, int]] | None,
+    reason: str,
+    keep_cells: set[int] | None = None,
+) -> Iterator[tuple[Rule, Hit]]:
+    catalogue = ctx.catalogue
+    sites = _sites(text, catalogue)
+    operations = {site.qualname for site, _ in sites if any(sig.role == "operation" for sig in catalogue.calls_for(site.qualname or ""))}
+    about_non_persons = catalogue.not_person_context.search(text.lower()) is not None
+    starts = code_text.line_starts(text)
+    for site, call in sites:
+        span = _span(starts, call, line_map)
+        if keep_cells is not None and span.cell not in keep_cells:
+            continue
+        for rule in rules:
+            found = _capabilities(site, rule, catalogue, operations, about_non_persons)
+            if found is None:
+                continue
+            cap, why = found
+            capability = catalogue.capabilities[cap]
+            detail = f" ({why})" if why else ""
+            message = (
+                f"{site.display}(){detail} {capability.does}; {clause_phrase(catalogue, rule.meta.code)}. "
+                f"Found by a text scan because the code was not parsed ({reason}): aliases and guards were not analysed. "
+                f"Mitigation: {catalogue.codes[rule.meta.code].advice}."
+            )
+            ctx.add_fact("capability", cap, rule.meta.code, span.line, "S1", Confidence.LOW.value)
+            yield rule, Hit(span, message, _evidence(text, call), capability=cap, confidence=Confidence.LOW, guard_purpose=GUARD_PURPOSE.get(rule.meta.code))
+
+
+def _sites(text: str, catalogue: Catalogue) -> list[tuple[CallSite, code_text.TextCall]]:
+    """Calls of catalogue signals in `text`, as the call sites the rules judge."""
+    masked = code_text.mask(text)
+    roots = {sig.name.split(".", 1)[0] for sig in catalogue.calls}
+    imports = {
+        name: quals
+        for name, quals in _with_star_imports(code_text.import_table(masked), catalogue).items()
+        if name != "*" and any(q.split(".", 1)[0] in roots for q in quals)
+    }
+    out = []
+    for call in code_text.call_sites(text, masked, imports, lambda qualname: bool(catalogue.calls_for(qualname))):
+        args, kwargs = _arguments(call.arguments)
+        site = CallSite(node=None, qualname=call.qualname, display=call.display, args=args, kwargs=kwargs, ancestors=(), scope="")  # type: ignore[arg-type]
+        out.append((site, call))
+    return out
+
+
+def _with_star_imports(imports: dict[str, frozenset[str]], catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """`from deepface import *` makes `DeepFace` stand for `deepface.DeepFace`."""
+    table = dict(imports)
+    for module in imports.get("*", ()):
+        for sig in catalogue.calls:
+            if sig.name.startswith(module + ".") and not sig.is_pattern:
+                name = sig.name[len(module) + 1 :].split(".", 1)[0]
+                table[name] = table.get(name, frozenset()) | {f"{module}.{name}"}
+    return table
+
+
+def _capabilities(site: CallSite, rule: CatalogueCallRule, catalogue: Catalogue, operations: set[str | None], about_non_persons: bool) -> tuple[str, str] | None:
+    """The strongest (capability, why) of `site` under `rule`'s code, judged like the rule."""
+    assert site.qualname is not None
+    found: list[tuple[str, Confidence, str]] = []
+    for signal in catalogue.calls_for(site.qualname):
+        if signal.role == "constructor" and any(op and op.startswith(site.qualname + ".") for op in operations):
+            continue
+        for cap, confidence, why in call_capabilities(site, signal, catalogue):
+            if catalogue.capabilities[cap].code != rule.meta.code:
+                continue
+            if about_non_persons and why.startswith(("model", "data set")) and confidence is not Confidence.HIGH:
+                continue
+            found.append((cap, confidence, why))
+    if not found:
+        return None
+    found.sort(key=lambda f: (catalogue.capabilities[f[0]].severity is None, f[1].rank), reverse=True)
+    return found[0][0], found[0][2]
+
+
+def _arguments(source: str | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Literal positional and keyword arguments of `(...)` source; UNKNOWN where not literal.
+    Unparsable or uncollected arguments become unknown values (under the keyword names the text
+    shows), so a selecting argument is never guessed absent."""
+    if source is None:
+        return (UNKNOWN,) * 8, {}
+    if not source.strip("() \t\r\n"):
+        return (), {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes in old code warn (errors under -W error)
+            call = ast.parse("_" + source, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return (UNKNOWN,) * 8, {name: UNKNOWN for name in _KEYWORD.findall(code_text.mask(source))}
+    assert isinstance(call, ast.Call)
+    args: list[Any] = []
+    for arg in call.args:
+        if isinstance(arg, ast.Starred):
+            break  # later positions are unknown
+        args.append(_literal(arg))
+    kwargs = {kw.arg: _literal(kw.value) for kw in call.keywords if kw.arg is not None}
+    return tuple(args), kwargs
+
+
+def _literal(node: ast.AST) -> Any:
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = [_literal(item) for item in node.elts]
+        return items if isinstance(node, ast.List) else tuple(items)
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return UNKNOWN
+
+
+def _span(starts: list[int], call: code_text.TextCall, line_map: Sequence[tuple[int, int]] | None) -> Span:
+    line, column = code_text.position(starts, call.start)
+    end_line, end_column = code_text.position(starts, call.end)
+    if line_map is None:
+        return Span(line, column, end_line, end_column)
+    cell, cell_line = line_map[min(line, len(line_map)) - 1]
+    end_cell, end_cell_line = line_map[min(end_line, len(line_map)) - 1]
+    if end_cell != cell:
+        end_cell_line, end_column = cell_line, column
+    return Span(cell_line, column, end_cell_line, end_column, cell=cell)
+
+
+def _evidence(text: str, call: code_text.TextCall, limit: int = 200) -> str:
+    chunk = text[call.start : min(call.end, call.start + 4 * limit)]
+    out = _CTRL.sub("", _WS.sub(" ", chunk)).strip()
+    return out if len(out) <= limit else out[: limit - 1] + "…"

@@ -1,0 +1,229 @@
+"""The per-file stage of a run: cached results first, then the prefilter, and only the files that
+can match are parsed, serially or in a process pool.
+
+The main process reads each file once, looks its content hash up in the cache (`cache`), and runs
+the keyword prefilter; files no rule can match are finished right there (a few text facts, no
+parse). The rest is parse work. A pool only pays when there is enough of it (a fork pool starts
+in ~6 ms, parsing 0.5 MB with libcst takes about as long as reading a large tree), so the files
+are queued until `POOL_MIN_BYTES` of them have passed the prefilter; the pool then starts and
+parses them while the main process goes on reading. Below the threshold, with `--jobs 1`,
+`--debug`, or when the pool cannot start or breaks, the queue is parsed serially.
+
+Workers get the bytes already read (so the cache key always matches what was parsed), return
+plain frozen `FileResult`s, write their own cache entries, and keep no tree between files.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Sequence
+
+from kzai_lint import engine
+from kzai_lint import facts as repo_facts
+
+if TYPE_CHECKING:
+    from kzai_lint.discovery import DiscoveredFile
+
+__all__ = ["POOL_MIN_BYTES", "auto_jobs", "scan_files"]
+
+POOL_MIN_BYTES = 512 * 1024
+"""Bytes of prefilter-passing files above which a process pool is started (tests set it to 0)."""
+IN_FLIGHT_PER_WORKER = 16
+"""Files handed to the pool ahead of the workers, per worker: bounds the text held in memory."""
+
+Read = tuple[str | None, bytes | None, Any]
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int
+    file: "DiscoveredFile"
+    read: Read
+    key: str | None
+    fires: bool
+    size: int
+
+
+def scan_files(files: Sequence["DiscoveredFile"], plan: "engine.ScanPlan", jobs: int) -> list["engine.FileResult"]:
+    """Results in the order of `files`; counters in `plan.stats`."""
+    scheduler = _Scheduler(plan, jobs, len(files))
+    for index, file in enumerate(files):
+        scheduler.add(index, file)
+    return scheduler.finish()
+
+
+class _Scheduler:
+    def __init__(self, plan: "engine.ScanPlan", jobs: int, total: int) -> None:
+        self.plan = plan
+        self.jobs = jobs
+        self.total = total
+        self.results: list[engine.FileResult | None] = [None] * total
+        self.done = 0
+        self.queued: list[_Job] = []
+        self.queued_bytes = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.in_flight: dict[Future[engine.FileResult], _Job] = {}
+        self.serial = jobs <= 1 or plan.debug
+        self.stats = plan.stats
+        for name in ("files", "cached", "prefiltered", "passed", "parsed", "parsed_bytes", "workers"):
+            self.stats[name] = 0
+        self.stats["files"] = total
+
+    # ---- per file, in the main process ----------------------------------------------------
+    def add(self, index: int, file: "DiscoveredFile") -> None:
+        plan = self.plan
+        if file.relpath in plan.buffers:  # editor buffers: never cached, read by the engine
+            self._finished(index, engine.scan_file(file, plan), None)
+            return
+        read = engine.read_text(file, plan.settings)
+        text, data, error = read
+        key = None
+        if plan.cache is not None and error is None and data is not None:
+            key = plan.cache.key(file, data)
+            hit = plan.cache.get(key)
+            if hit is not None and hit.path == file.relpath:
+                self.stats["cached"] += 1
+                self._finished(index, hit, None)
+                return
+        fires = error is None and text is not None and engine.may_fire(file, plan, text)
+        if error is None:
+            self.stats["prefiltered"] += 1
+            self.stats["passed"] += fires
+        if error is None and (fires or repo_facts.needs_facts(file.kind, file.relpath)):
+            self._queue(_Job(index, file, read, key, fires, len(data or b"")))
+        else:
+            self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key)
+
+    def _queue(self, job: _Job) -> None:
+        self.stats["parsed"] += 1
+        self.stats["parsed_bytes"] += job.size
+        if self.pool is not None:
+            self._submit(job)
+            return
+        self.queued.append(job)
+        self.queued_bytes += job.size
+        if not self.serial and self.queued_bytes >= POOL_MIN_BYTES and len(self.queued) >= 2:
+            self._start_pool()
+
+    # ---- the pool ---------------------------------------------------------------------------
+    def _start_pool(self) -> None:
+        try:
+            self.pool = _new_pool(self.plan, self.jobs)
+        except (OSError, ValueError, RuntimeError, ImportError, NotImplementedError):
+            self.serial = True  # e.g. no /dev/shm, a process limit, no fork: parse here
+            return
+        self.stats["workers"] = self.jobs
+        queued, self.queued, self.queued_bytes = self.queued, [], 0
+        for job in queued:
+            self._submit(job)
+
+    def _submit(self, job: _Job) -> None:
+        assert self.pool is not None
+        try:
+            future = self.pool.submit(_work, job.file, job.read, job.key, job.fires)
+        except Exception:  # noqa: BLE001 - a broken pool: the rest is parsed serially
+            self.queued.append(job)
+            self._abandon_pool()
+            return
+        self.in_flight[future] = job
+        if len(self.in_flight) >= IN_FLIGHT_PER_WORKER * self.jobs:
+            finished, _ = wait(list(self.in_flight), return_when=FIRST_COMPLETED)
+            self._collect(finished)
+
+    def _collect(self, futures: Any) -> None:
+        for future in futures:
+            job = self.in_flight.pop(future)
+            try:
+                result = future.result()
+            except Exception:  # noqa: BLE001 - a worker died or a result did not pickle
+                self.queued.append(job)
+                continue
+            self._finished(job.index, result, None)  # the worker stored it in the cache
+
+    def _abandon_pool(self) -> None:
+        if self.pool is not None:
+            self._collect(list(self.in_flight))
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        self.serial = True
+
+    # ---- the end ------------------------------------------------------------------------------
+    def finish(self) -> list["engine.FileResult"]:
+        if self.pool is not None:
+            self._collect(wait(list(self.in_flight)).done)
+            self.pool.shutdown(wait=True)
+            self.pool = None
+        for job in self.queued:  # serial: small inputs, --jobs 1, or a pool that failed
+            result = engine.scan_file(job.file, self.plan, read=job.read, fires=job.fires)
+            self._finished(job.index, result, job.key)
+        self.queued = []
+        assert all(r is not None for r in self.results)
+        return self.results  # type: ignore[return-value]
+
+    def _finished(self, index: int, result: "engine.FileResult", key: str | None) -> None:
+        self.results[index] = result
+        if key is not None and self.plan.cache is not None:
+            self.plan.cache.put(key, result)
+        self.done += 1
+        if self.plan.progress is not None:
+            self.plan.progress(self.done, self.total)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers
+# ---------------------------------------------------------------------------------------------
+
+_PLAN: "engine.ScanPlan | None" = None
+
+
+def _new_pool(plan: "engine.ScanPlan", jobs: int) -> ProcessPoolExecutor:
+    """A fork pool that inherits the plan and the loaded parser; spawn where fork is missing."""
+    global _PLAN
+    _preload()
+    for stream in (sys.stdout, sys.stderr):  # a forked child must not repeat buffered output
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+    if "fork" in multiprocessing.get_all_start_methods():
+        _PLAN = plan
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    worker_plan = replace(plan, progress=None)
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(worker_plan,))
+
+
+def _preload() -> None:
+    """Import the parser before forking, so no worker pays for it (libcst: ~0.2 s each)."""
+    from kzai_lint import lazy_import
+
+    lazy_import.load("libcst")
+    import libcst.metadata  # noqa: F401 - positions for files with findings
+    import kzai_lint.sources.python  # noqa: F401
+    import kzai_lint.suppression_report  # noqa: F401
+
+
+def _init_worker(plan: "engine.ScanPlan") -> None:
+    global _PLAN
+    _PLAN = plan
+
+
+def _work(file: "DiscoveredFile", read: Read, key: str | None, fires: bool) -> "engine.FileResult":
+    assert _PLAN is not None
+    result = engine.scan_file(file, _PLAN, read=read, fires=fires)
+    if key is not None and _PLAN.cache is not None:
+        _PLAN.cache.put(key, result)
+    return result
+
+
+def auto_jobs(settings: Any) -> int:
+    """`--jobs` when not given: `jobs` from the config, else the CPUs this process may use."""
+    configured = getattr(settings, "raw", {}).get("jobs")
+    if isinstance(configured, int) and not isinstance(configured, bool) and configured > 0:
+        return configured
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

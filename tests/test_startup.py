@@ -1,0 +1,75 @@
+"""Start-up stays cheap: `--version` and a pre-commit run on files no rule can match never
+import libcst (a real import loads `libcst._nodes.base`; the deferred placeholder does not)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+LOADED = '"libcst._nodes.base" in sys.modules'
+
+
+def run_python(code: str, cwd: Path | None = None) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_version_does_not_import_libcst() -> None:
+    out = run_python(
+        f"""
+        import sys
+        from kzai_lint.cli import main
+        code = main(["--version"])
+        print(code, {LOADED}, "yaml" in sys.modules)
+        """
+    )
+    assert out[-3:] == ["0", "False", "False"]
+
+
+def test_precommit_run_without_possible_matches_does_not_import_libcst(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("import os\n\nHOME = os.environ.get('HOME')\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("optimizer: adamw\nlr: 3.0e-4\n", encoding="utf-8")
+    out = run_python(
+        f"""
+        import sys
+        from kzai_lint.cli import main
+        code = main(["check", "a.py", "b.py", "c.yaml", "--no-cache"])
+        print(code, {LOADED})
+        """,
+        cwd=tmp_path,
+    )
+    assert out[-2:] == ["0", "False"]
+
+
+def test_a_file_that_can_match_is_parsed(tmp_path: Path) -> None:
+    (tmp_path / "cam.py").write_text("from deepface import DeepFace\nDeepFace.analyze('x.jpg', actions=['emotion'])\n", encoding="utf-8")
+    out = run_python(
+        f"""
+        import sys
+        from kzai_lint.cli import main
+        code = main(["check", "cam.py", "--no-cache", "-q"])
+        print(code, {LOADED})
+        """,
+        cwd=tmp_path,
+    )
+    assert out[-2:] == ["1", "True"]
+
+
+def test_deferred_module_behaves_like_the_module() -> None:
+    out = run_python(
+        """
+        import sys, inspect
+        from kzai_lint import lazy_import
+        lazy_import.defer("csv")
+        import csv
+        before = lazy_import.is_loaded("csv")
+        members = inspect.getmembers(sys.modules[__name__])  # isinstance(csv, type) must not load it
+        after_members = lazy_import.is_loaded("csv")
+        rows = list(csv.reader(["a,b"]))
+        print(before, after_members, lazy_import.is_loaded("csv"), rows == [["a", "b"]])
+        """
+    )
+    assert out[-4:] == ["False", "False", "True", "True"]

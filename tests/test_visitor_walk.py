@@ -1,0 +1,116 @@
+"""`Visitor.walk` makes exactly the calls `node.visit(visitor)` makes, in the same order
+(it only skips libcst's rebuilding of the tree), on all of this repository's Python code."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+
+from kzai_lint.analysis.visitor import Visitor
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted(p for folder in ("kzai_lint", "tests", "plugins", "fixtures", "bench") for p in (ROOT / folder).rglob("*.py"))
+SYNTAX = '''
+from . import (a, b as c)
+from .. x import *
+import a.b.c as d
+@decorator(arg)
+async def f(x, /, y=1, *args, z: int = 2, **kw) -> "T":
+    async with a as b, c:
+        async for i in range(3):
+            yield await g(i)
+    return [j async for j in k if j] or {m: n for m, n in o.items()} or {*p} or (q for q in r)
+lambda: (yield)
+x = f"{a!r:>{width}} {b=} {c:{d}.{e}}" f'{"nested"}' 'implicit' "concat"
+match point:
+    case Point(x=0, y=0) | [1, 2, *rest] | {"k": v, **others} if v > 0:
+        pass
+    case _:
+        pass
+try:
+    raise E from None
+except* (A, B) as err:
+    del err
+finally:
+    global G
+(walrus := 1); a[1:2, ::3]; b @= c; not -d ** e
+class K(Base, metaclass=M):
+    """doc"""
+    x: int = 1
+    def __init__(self): super().__init__(); print(*a, **b)
+'''
+
+
+class Recorder(Visitor):
+    def __init__(self, skip: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.events: list[tuple[Any, ...]] = []
+        self.skip = skip
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node)))
+        return type(node).__name__ not in self.skip
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", id(original_node)))
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("visit-attribute", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("leave-attribute", id(original_node), attribute))
+
+
+class Names(Visitor):
+    """Dispatches through `visit_<Node>` / `leave_<Node>`, with attribute hooks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.seen.append("def " + node.name.value)
+        return node.name.value != "f"
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        self.seen.append("call")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.seen.append("end class")
+
+
+def events(module: cst.Module, skip: tuple[str, ...], walk: bool) -> list[tuple[Any, ...]]:
+    recorder = Recorder(skip)
+    if walk:
+        recorder.walk(module)
+    else:
+        module.visit(recorder)
+    return recorder.events
+
+
+@pytest.mark.parametrize("skip", [(), ("FunctionDef", "Call", "FormattedString")])
+def test_walk_matches_libcst_visit(skip: tuple[str, ...]) -> None:
+    modules = [cst.parse_module(SYNTAX)]
+    for path in SOURCES:
+        try:
+            modules.append(cst.parse_module(path.read_text(encoding="utf-8")))
+        except (cst.ParserSyntaxError, UnicodeDecodeError):
+            continue
+    assert len(modules) > 50
+    for module in modules:
+        assert events(module, skip, walk=True) == events(module, skip, walk=False)
+
+
+def test_walk_dispatches_like_a_cst_visitor() -> None:
+    module = cst.parse_module(SYNTAX)
+    walked, visited = Names(), Names()
+    walked.walk(module)
+    module.visit(visited)
+    assert walked.seen == visited.seen
+    assert "call" in walked.seen and "end class" in walked.seen and "def f" in walked.seen
+    assert isinstance(walked, cst.CSTVisitor)

@@ -57,8 +57,11 @@ class ArgSelect:
 
 @dataclass(frozen=True, slots=True)
 class ArgRef:
+    """The argument naming what a loader loads; `kind` says whether it names a model or a data set."""
+
     arg: str
     position: int | None
+    kind: str = "model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +243,11 @@ def _compile(where: str, pattern: str) -> re.Pattern[str]:
 
 
 def _arg_ref(where: str, data: Mapping[str, Any]) -> ArgRef:
-    _check_keys(where, data, {"arg", "position"})
-    return ArgRef(str(data["arg"]), data.get("position"))
+    _check_keys(where, data, {"arg", "position", "kind"})
+    kind = str(data.get("kind", "model"))
+    if kind not in ("model", "dataset"):
+        raise CatalogueError(f"{where}: kind must be model or dataset")
+    return ArgRef(str(data["arg"]), data.get("position"), kind)
 
 
 def _call(where: str, data: Mapping[str, Any]) -> CallSignal:

@@ -44,15 +44,21 @@ def call_capabilities(site: CallSite, signal: CallSignal, catalogue: Catalogue) 
     if signal.model_arg is not None:
         value = site.argument(signal.model_arg.arg, signal.model_arg.position)
         if isinstance(value, str):
-            match = catalogue.classify_model(value, loader=True)
-            if match is not None:
-                conf = Confidence.HIGH if match.exact else Confidence.MEDIUM
-                out.append((match.capability, conf, f"model {value!r}"))
-            else:
-                ds = catalogue.classify_dataset(value, as_id=True)
-                if ds is not None:
-                    out.append((ds.capability, Confidence.MEDIUM, f"data set {ds.name}"))
+            found = _loaded_capability(value, signal.model_arg.kind, catalogue)
+            if found is not None:
+                out.append(found)
     return out
+
+
+def _loaded_capability(value: str, kind: str, catalogue: Catalogue) -> tuple[str, Confidence, str] | None:
+    """Capability of what a loader loads: a data-set loader is asked about data sets first."""
+    ds = catalogue.classify_dataset(value, as_id=True)
+    match = catalogue.classify_model(value, loader=True)
+    if ds is not None and (kind == "dataset" or match is None):
+        return ds.capability, Confidence.MEDIUM, f"data set {ds.name}"
+    if match is not None:
+        return match.capability, Confidence.HIGH if match.exact else Confidence.MEDIUM, f"model {value!r}"
+    return None
 
 
 def _selected(site: CallSite, signal: CallSignal) -> list[tuple[str, Confidence, str]]:

@@ -103,6 +103,14 @@ def parse_python(text: str, rel_path: str, *, line_map: Sequence[tuple[int, int]
     from kzai_lint import syntax_guard
 
     problem = syntax_guard.check(text)  # CPython's parser first: libcst can hang or crash
+    if problem is not None and line_map is None and _IPYTHON_LINE.search(text):
+        # Scripts exported from Colab/Jupyter keep `!pip install` and `%magic` lines; read them
+        # as the notebook parser does (same line count, so positions stay exact).
+        from kzai_lint.sources.notebook import neutralize_cell
+
+        neutral = neutralize_cell(text)
+        if syntax_guard.check(neutral) is None:
+            text, problem = neutral, None
     if problem is not None:
         raise PythonParseError(problem.message, problem.line, problem.column)
     try:
@@ -117,6 +125,9 @@ def parse_python(text: str, rel_path: str, *, line_map: Sequence[tuple[int, int]
     except RecursionError:
         raise PythonParseError("nesting too deep to analyse", None, None) from None
     return PythonSource(rel_path, text, facts, line_map)
+
+
+_IPYTHON_LINE = re.compile(r"^[ \t]*[!%]", re.MULTILINE)
 
 
 def _first_line(message: str) -> str:

@@ -58,3 +58,16 @@ def test_engine_reports_progress_per_file(tmp_path: Path) -> None:
     result = check([copy_fixture("emotion-app", tmp_path)], progress=lambda done, total: seen.append((done, total)))
     total = seen[-1][1]
     assert seen == [(n, total) for n in range(1, total + 1)] and total >= result.files_scanned
+
+
+def test_statistics_group_one_capability_in_several_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    from kzai_lint.api import check
+    from kzai_lint.reporters.statistics import capability_lines
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "fer2013-training"
+    shutil.copytree(fixture, tmp_path / "repo")
+    lines = capability_lines(check([tmp_path / "repo"], jobs=1))
+    assert any("KZ306 [17(3)(6)]" in line and "configs/train.yaml:10" in line and "mini48/data.py:10" in line for line in lines)

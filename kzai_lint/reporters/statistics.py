@@ -25,8 +25,28 @@ def statistics_lines(result: RunResult) -> list[str]:
     lines.append("Statistics per clause (open / all findings):")
     for clause in sorted(clause_total):
         lines.append(f"{clause_open[clause]:6d} / {clause_total[clause]:<6d} {clause}")
+    capabilities = capability_lines(result)
+    if capabilities:
+        lines.append("One capability in several files (open findings):")
+        lines.extend(capabilities)
     if not total:
         lines = ["Statistics: no findings."]
+    return lines
+
+
+def capability_lines(result: RunResult) -> list[str]:
+    """One line per code whose open findings stand in two or more files, so a reader sees that
+    a config's labels, a training script and a model card are one capability, not three."""
+    places: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for f in result.findings:
+        if f.status is Status.OPEN and f.capability:
+            where = f.path + (f":cell{f.cell}" if f.cell is not None else "") + (f":{f.line}" if f.line else "")
+            places.setdefault((f.code, f.clause or "-", f.title), []).append((f.path, where))
+    lines = []
+    for (code, clause, title), found in sorted(places.items()):
+        if len({path for path, _ in found}) > 1:
+            shown = ", ".join(w for _, w in found[:6]) + (f", +{len(found) - 6} more" if len(found) > 6 else "")
+            lines.append(f"  {code} [{clause}] {title}: {len(found)} places: {shown}")
     return lines
 
 

@@ -7,11 +7,12 @@ code is the concrete rule's. Per file and code they report the strongest signal 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext, RepoIndex
-from kzai_lint.model import Confidence, Hit, Severity, Span
+from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
 from kzai_lint.rule import DocumentRule, RepoRule
 from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows, model_keywords
 
@@ -103,13 +104,24 @@ class ConfigSignalRule(DocumentRule):
         )
 
 
+# Words every card tag, prose phrase, data set or model signal needs (prefilter; `*` = anywhere).
+_CARD_WORDS = ("*emotion", "affect", "expression", "facial", "fer", "ser", "race", "ethnic", "religio", "political",
+               "sexual", "gender", "age", "*fake", "swap", "*faceswap", "clon", "voice", "lip", "talking", "portrait",
+               "reenact", "face", "audio", "speech", "fairface", "utk")
+
+
 class ModelCardRule(DocumentRule):
     """Model-card front matter (tags, pipeline_tag, datasets, base_model) and prose."""
 
     def keywords(self) -> Iterable[str] | None:
-        return None
+        words = set(_CARD_WORDS) | model_keywords(self.catalogue)
+        words.update(str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ()))
+        return words
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
+        if ctx.kind is FileKind.NOTEBOOK:
+            yield from self._notebook_prose(ctx)
+            return
         card = ctx.document
         if card is None:
             return
@@ -122,6 +134,22 @@ class ModelCardRule(DocumentRule):
         if prose_hit is not None:
             ctx.add_fact("capability", prose_hit.capability, self.meta.code, prose_hit.span.line if prose_hit.span else None, "S4", "low")
             yield prose_hit
+
+    def _notebook_prose(self, ctx: FileContext) -> Iterator[Hit]:
+        """Markdown cells are prose: the first capability sentence, located in its cell."""
+        from kzai_lint.sources.markdown import parse_model_card
+
+        notebook = ctx.document
+        for cell in getattr(notebook, "cells", ()):
+            if cell.cell_type != "markdown":
+                continue
+            hit = self._prose_hit(parse_model_card(cell.source))
+            if hit is not None and hit.span is not None:
+                span = Span(hit.span.line, hit.span.column, hit.span.end_line, hit.span.end_column, cell=cell.index)
+                hit = replace(hit, span=span, anchor=f"cell.{hit.anchor}")
+                ctx.add_fact("capability", hit.capability, self.meta.code, span.line, "S4", "low")
+                yield hit
+                return
 
     def _metadata_hit(self, card: Any) -> Hit | None:
         fm = card.front_matter

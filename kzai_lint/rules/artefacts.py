@@ -5,8 +5,13 @@ from kzai_lint.model import CONFIG_KINDS, Confidence, FileKind
 from kzai_lint.rule import Invalid, RuleMeta, Valid
 from kzai_lint.rules._artefact_signals import ConfigSignalRule, DataColumnsRule, DependencyRule, ModelCardRule
 
-_CARD = frozenset({FileKind.MODEL_CARD})
+_CARD = frozenset({FileKind.MODEL_CARD, FileKind.NOTEBOOK})
 _TABLE = frozenset({FileKind.TABULAR})
+
+NOTEBOOK_FACE_SWAP = """{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Demo\\n", "\\n", "Swap faces between two selfies in a few lines.\\n"]},
+ {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["print('hi')\\n"]}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+"""
 
 
 class EmotionConfig(ConfigSignalRule):
@@ -251,6 +256,7 @@ class SyntheticMediaModelCard(ModelCardRule):
 
     meta = RuleMeta(id="KZ307/model-card", code="KZ307", kinds=_CARD, confidence=Confidence.LOW)
     INVALID = (
+        Invalid(files={"demo.ipynb": NOTEBOOK_FACE_SWAP}, finding_path="demo.ipynb", line=3, cell=0, note="a notebook's markdown cell is prose"),
         Invalid(files={"README.md": """
             # swapcam
 

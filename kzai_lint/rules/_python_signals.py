@@ -85,6 +85,7 @@ class CatalogueCallRule(PythonRule):
     """Calls that resolve (through imports and aliases) to a catalogue call signal."""
 
     role_words: ClassVar[str] = "call"
+    guard_purpose: ClassVar[str | None] = None  # the purpose a consent hook must be bound to
 
     def keywords(self) -> Iterable[str] | None:
         words: set[str] = set()
@@ -141,7 +142,7 @@ class CatalogueCallRule(PythonRule):
                     f"{site.display}(){detail} {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. "
                     f"Mitigation: {self.catalogue.codes[self.meta.code].advice}."
                 )
-                hit = ctx.python_hit(site.node, message, scope=site.scope, capability=cap, confidence=confidence, guard_purpose=GUARD_PURPOSE.get(self.meta.code))
+                hit = ctx.python_hit(site.node, message, scope=site.scope, capability=cap, confidence=confidence, guard_purpose=self.guard_purpose or GUARD_PURPOSE.get(self.meta.code))
                 ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S1", confidence.value)
                 yield hit
                 break

@@ -62,7 +62,7 @@ class ScanPlan:
         for rule in self.rules:
             if isinstance(rule, RepoRule):
                 continue
-            words = rule.keywords()
+            words = rule.keywords_for(self.settings)
             for kind in rule.meta.kinds:
                 current = by_kind.get(kind, [])
                 if words is None or current is None:

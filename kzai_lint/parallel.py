@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -78,16 +79,19 @@ class _Scheduler:
         if file.relpath in plan.buffers:  # editor buffers: never cached, read by the engine
             self._finished(index, engine.scan_file(file, plan), None)
             return
-        read = engine.read_text(file, plan.settings)
-        text, data, error = read
         key = None
-        if plan.cache is not None and error is None and data is not None:
-            key = plan.cache.key(file, data)
+        raw = _raw_bytes(file, plan.settings) if plan.cache is not None else None
+        if plan.cache is not None and raw is not None:
+            key = plan.cache.key(file, raw)  # hashed before decoding: a hit never decodes
             hit = plan.cache.get(key)
             if hit is not None and hit.path == file.relpath:
                 self.stats["cached"] += 1
                 self._finished(index, hit, None)
                 return
+        read = engine.read_text(file, plan.settings)
+        text, data, error = read
+        if key is not None and (error is not None or data != raw):
+            key = None  # changed since it was hashed, or not readable: scanned, not stored
         fires = error is None and text is not None and engine.may_fire(file, plan, text)
         if error is None:
             self.stats["prefiltered"] += 1
@@ -170,6 +174,22 @@ class _Scheduler:
         self.done += 1
         if self.plan.progress is not None:
             self.plan.progress(self.done, self.total)
+
+
+def _raw_bytes(file: "DiscoveredFile", settings: Any) -> bytes | None:
+    """The bytes `engine.read_text` reads (the cache key), without decoding them; None when it
+    would not read the file (not a regular file, over its size limit, unreadable)."""
+    from kzai_lint.limits import DATA_HEAD_BYTES, Limits
+
+    limit, _ = Limits.of(settings).read_limit(file.kind)
+    try:
+        info = os.stat(file.abspath)
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        with open(file.abspath, "rb") as fh:
+            return fh.read(DATA_HEAD_BYTES if limit is None else limit + 1)
+    except OSError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -92,6 +92,11 @@ class Rule(abc.ABC):
         when the rule must see every file of its kinds. The engine's prefilter unions them."""
         return None
 
+    def keywords_for(self, settings: Any) -> Iterable[str] | None:
+        """Prefilter words under these settings; rules whose findings depend on a declaration
+        (e.g. `mode = "local"`) narrow them when the declaration makes them irrelevant."""
+        return self.keywords()
+
     @classmethod
     def doc(cls) -> str:
         return textwrap.dedent(cls.__doc__ or "").strip()

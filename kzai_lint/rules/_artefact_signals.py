@@ -14,7 +14,7 @@ from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext, RepoIndex
 from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
 from kzai_lint.rule import DocumentRule, RepoRule
-from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows, model_keywords
+from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows, label_keywords, model_keywords
 
 
 def _rx(catalogue: Catalogue, key: str) -> re.Pattern[str]:
@@ -37,7 +37,7 @@ class ConfigSignalRule(DocumentRule):
         words = model_keywords(self.catalogue) | {str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ())}
         for ls in self.catalogue.label_sets:
             if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(t.split(" ", 1)[0] for t in ls.terms)
+                words.update(label_keywords(ls.terms))
         words.add("_target_")
         return words
 

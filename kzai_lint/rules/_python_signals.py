@@ -95,12 +95,12 @@ class CatalogueCallRule(PythonRule):
             if sig.model_arg is not None and not sig.capabilities and sig.select is None:
                 words.update(model_keywords(self.catalogue))
             else:
-                # A wildcard segment (`deepface.models.Emotion.*`) is no literal: a keyword "*"
-                # would let every file through the prefilter. The root module always remains.
-                parts = [p.lower() for p in (sig.name.split(".", 1)[0], sig.name.rsplit(".", 1)[-1]) if "*" not in p]
-                if not parts:
+                # Names resolve only through an import in the same file, so the file must import
+                # the root module; `feat` or `fer` alone would match `feature` or `ferry`.
+                root = sig.name.split(".", 1)[0].lower()
+                if "*" in root:
                     return None
-                words.update(parts)
+                words.update((f"import {root}", f"from {root}"))
         return words
 
     def _signal_may_report(self, sig: CallSignal) -> bool:
@@ -146,6 +146,15 @@ class CatalogueCallRule(PythonRule):
                 ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S1", confidence.value)
                 yield hit
                 break
+
+
+def label_keywords(terms: Iterable[str]) -> set[str]:
+    """Prefilter words for a label set: a word term's first word; a term such as an age bucket
+    `(0 2)` whole, since a bare digit would let every file through."""
+    out = set()
+    for term in terms:
+        out.add(term.split(" ", 1)[0] if term[:1].isalpha() else term.replace(" ", "-"))
+    return out
 
 
 def model_keywords(catalogue: Catalogue) -> set[str]:
@@ -219,7 +228,7 @@ class LabelVocabularyRule(PythonRule):
         words: set[str] = set()
         for ls in self.catalogue.label_sets:
             if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(t.split(" ", 1)[0] for t in ls.terms)
+                words.update(label_keywords(ls.terms))
         return words
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:

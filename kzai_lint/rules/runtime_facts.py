@@ -112,6 +112,18 @@ class PublicNetworkAtRuntime(PythonRule):
         matchers = [s.match for s in (*self.runtime.network, *self.runtime.effects)] + list(self.runtime.model_loaders)
         return matcher_keywords(matchers, self.runtime.ai_modules)
 
+    def keywords_for(self, settings: Any) -> Iterable[str] | None:
+        """Network calls matter only for a system declared `local`, effects only for the declared
+        autonomy classes that need them; otherwise almost every ML file (`import torch`) would be
+        parsed for nothing. AI evidence for missing declarations comes from cheap import facts."""
+        system = getattr(settings, "system", None) or {}
+        matchers = []
+        if str(system.get("mode", "")).strip().lower() == "local":
+            matchers += [s.match for s in self.runtime.network] + list(self.runtime.model_loaders)
+        if str(system.get("autonomy", "")).strip().lower() in self.runtime.effect_autonomy:
+            matchers += [s.match for s in self.runtime.effects]
+        return matcher_keywords(matchers)
+
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
         if fnmatch_any(ctx.path, self.runtime.not_runtime_paths):

@@ -1,0 +1,76 @@
+"""The process pool: used only when enough parse work passed the prefilter, and the run falls
+back to serial scanning when the pool cannot start or a worker dies."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from kzai_lint import parallel
+from kzai_lint.api import check
+
+EMOTION = 'from deepface import DeepFace\n\ndef mood(frame):\n    return DeepFace.analyze(frame, actions=["emotion"])\n'
+
+
+def repo(make_repo: Callable[..., Path]) -> Path:
+    files = {f"pkg/cam{i}.py": EMOTION + f"\nSTEP = {i}\n" for i in range(6)}
+    files.update({f"pkg/util{i}.py": f"def add{i}(a, b):\n    return a + b\n" for i in range(6)})
+    return make_repo(files)
+
+
+def outcome(result: Any) -> tuple[Any, ...]:
+    return (result.findings, result.errors, result.warnings, result.files_scanned)
+
+
+def test_small_inputs_are_scanned_serially(make_repo: Callable[..., Path]) -> None:
+    result = check([repo(make_repo)], jobs=2)
+    assert result.stats["workers"] == 0  # far below POOL_MIN_BYTES of files to parse
+    assert result.stats["passed"] >= 6 and result.stats["parsed"] < result.stats["files"]
+
+
+def test_the_pool_gives_the_serial_result(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(make_repo)
+    serial = check([root], jobs=1)
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    pooled = check([root], jobs=2)
+    assert pooled.stats["workers"] == 2
+    assert outcome(pooled) == outcome(serial)
+
+
+def test_a_pool_that_cannot_start_falls_back_to_serial(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(make_repo)
+    serial = check([root], jobs=1)
+
+    def no_pool(plan: Any, jobs: int) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_new_pool", no_pool)
+    fallback = check([root], jobs=2)
+    assert fallback.stats["workers"] == 0
+    assert outcome(fallback) == outcome(serial)
+
+
+def test_a_dead_worker_falls_back_to_serial(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(make_repo)
+    serial = check([root], jobs=1)
+
+    def die(*args: Any) -> Any:
+        os._exit(3)  # a worker killed mid-file (OOM killer, segfault in a parser)
+
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_work", die)  # forked workers inherit it; the main process does not use it
+    broken = check([root], jobs=2)
+    assert outcome(broken) == outcome(serial)
+
+
+def test_auto_jobs_reads_the_config(make_repo: Callable[..., Path]) -> None:
+    from kzai_lint.config import load_settings
+
+    root = repo(make_repo)
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[tool.kzai-lint.system]", "[tool.kzai-lint]\njobs = 3\n\n[tool.kzai-lint.system]"), encoding="utf-8")
+    assert parallel.auto_jobs(load_settings(root)) == 3
+    assert outcome(check([root], jobs=0)) == outcome(check([root], jobs=1))  # 0 = auto

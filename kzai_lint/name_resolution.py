@@ -10,6 +10,7 @@ import libcst as cst
 
 from kzai_lint.analysis.python_module import CallSite
 from kzai_lint.analysis.python_module import PythonModule
+from kzai_lint.analysis.scopes import dotted_name
 
 
 class NameResolver:
@@ -65,17 +66,6 @@ def _module_aliases(module: PythonModule) -> dict[str, str]:
         if "." not in fn.qualname:
             table[fn.qualname] = prefix + fn.qualname
     return table
-
-
-def dotted_name(expr: cst.CSTNode | None) -> str:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        base = dotted_name(expr.value)
-        return f"{base}.{expr.attr.value}" if base else ""
-    if isinstance(expr, cst.Call):
-        return dotted_name(expr.func)
-    return ""
 
 
 def unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:

@@ -253,10 +253,13 @@ def _params(params: cst.Parameters) -> list[str]:
     return names
 
 
-def dotted_name(expr: cst.BaseExpression | None) -> str:
+def dotted_name(expr: cst.CSTNode | None) -> str:
+    """`a.b.c` for a name or attribute chain (a call stands for its callee), else ""."""
     if isinstance(expr, cst.Name):
         return expr.value
     if isinstance(expr, cst.Attribute):
         base = dotted_name(expr.value)
         return f"{base}.{expr.attr.value}" if base else ""
+    if isinstance(expr, cst.Call):
+        return dotted_name(expr.func)
     return ""

@@ -50,3 +50,8 @@ def test_layering() -> None:
             assert not [m for m in imported if m in ("kzai_lint.engine", "kzai_lint.cli") or m.startswith("kzai_lint.cli.") or m.startswith("kzai_lint.reporters")], rel
         if not rel.startswith("cli/"):
             assert "click" not in imported, rel
+
+
+def test_every_code_of_the_clause_map_has_a_rule() -> None:
+    missing = sorted(set(load().codes) - {r.meta.code for r in RULES})
+    assert not missing, f"codes without a rule: {missing}"

@@ -25,12 +25,19 @@ _IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE
 _MARKING = re.compile(r"(imwatermark|WatermarkEncoder|invisible[-_]watermark|\bc2pa\b|PngInfo\(|add_text\(\s*[\"'](?:ai[_-]?generated|parameters|provenance)|add_watermarker\s*=\s*True|\bXMP\b|trainedAlgorithmicMedia)", re.IGNORECASE)
 
 
+_MARKING_WORDS = ("watermark", "c2pa", "pnginfo", "add_text", "xmp", "trainedalgorithmicmedia")
+
+
 def collect_text(ctx: FileContext) -> None:
     """Facts a regex over the text gives (no parse): imports and marking of synthetic output."""
     if ctx.kind is not FileKind.PYTHON:
         return
     for module in sorted(set(_IMPORT.findall(ctx.text))):
         ctx.add_fact("imports", module)
+    lowered = ctx.text.lower()
+    # Case-insensitive alternations are slow over whole files: look for the literals first.
+    if not any(word in lowered for word in _MARKING_WORDS):
+        return
     for m in _MARKING.finditer(ctx.text):
         ctx.add_fact("marking", m.group(1), ctx.text.count("\n", 0, m.start()) + 1)
 

@@ -272,6 +272,18 @@ def about_non_persons(catalogue: Catalogue, lowered_text: str, code: str | None 
     """
     if code is not None and code != "KZ306":
         return False
+    key = (id(catalogue), lowered_text)  # several rules ask about the same file; str hashes are cached
+    if key not in _NON_PERSON_CACHE:
+        if len(_NON_PERSON_CACHE) > 32:
+            _NON_PERSON_CACHE.clear()
+        _NON_PERSON_CACHE[key] = _about_non_persons(catalogue, lowered_text)
+    return _NON_PERSON_CACHE[key]
+
+
+_NON_PERSON_CACHE: dict[tuple[int, str], bool] = {}
+
+
+def _about_non_persons(catalogue: Catalogue, lowered_text: str) -> bool:
     if catalogue.not_person_context.search(lowered_text) is None:
         return False
     person_input = _person_input_rx(str(catalogue.extra.get("person_input_context", "")))

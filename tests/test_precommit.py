@@ -18,27 +18,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import DECLARATION as CONFTEST_DECLARATION
 
 pytest.importorskip("pre_commit", reason="pre-commit is not installed: `pip install '.[test]'` brings it (CI runs this test)")
 
 pytestmark = pytest.mark.integration
 
 CHECKOUT = Path(__file__).resolve().parent.parent
-DECLARATION = """
-[project]
-name = "camera-demo"
-version = "0.1.0"
-
-[tool.kzai-lint.system]
-risk = "high"
-risk-rationale = "test repository"
-critical-ict-infrastructure = false
-state-information-resources = false
-risk-register = "docs/risk-register.md"
-risk-reviewed = 2026-09-01
-autonomy = "low"
-mode = "closed"
-"""
+DECLARATION = CONFTEST_DECLARATION.replace('name = "sample"', 'name = "camera-demo"')
 EMOTION = """
 from deepface import DeepFace as DF
 

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Mapping
 import libcst as cst
 
 from kzai_lint.analysis.python_module import CallSite, PythonModule
+from kzai_lint.analysis.scopes import dotted_name
 from kzai_lint.catalogue import Catalogue, CatalogueError
 from kzai_lint.model import Confidence
 from kzai_lint.rules._call_arguments import arg_node, holds
@@ -200,22 +201,13 @@ def _calls_in(expr: cst.CSTNode) -> Iterator[cst.Call]:
 
 def _resolved(expr: cst.BaseExpression, facts: PythonModule) -> str | None:
     """The qualified name of a decorator written as a name (`@tool`), from the module's imports."""
-    dotted = _dotted(expr)
+    dotted = "" if isinstance(expr, cst.Call) else dotted_name(expr)  # a decorator call is not a name
     if not dotted:
         return None
     head, _, rest = dotted.partition(".")
     imported = next((m for m in facts.imported_modules if m.rsplit(".", 1)[-1] == head and "." in m), None)
     base = imported or (head if head in facts.imported_modules else None)
     return None if base is None else f"{base}.{rest}" if rest else base
-
-
-def _dotted(expr: cst.BaseExpression) -> str:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        base = _dotted(expr.value)
-        return f"{base}.{expr.attr.value}" if base else ""
-    return ""
 
 
 __all__ = ["AgentEffect", "AgentSignals", "AgentTools", "load_agent_signals"]

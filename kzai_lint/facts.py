@@ -34,7 +34,7 @@ def collect_text(ctx: FileContext) -> None:
         return
     for module in sorted(set(_IMPORT.findall(ctx.text))):
         ctx.add_fact("imports", module)
-    lowered = ctx.text.lower()
+    lowered = ctx.lowered
     # Case-insensitive alternations are slow over whole files: look for the literals first.
     if not any(word in lowered for word in _MARKING_WORDS):
         return

@@ -114,3 +114,103 @@ def test_walk_dispatches_like_a_cst_visitor() -> None:
     assert walked.seen == visited.seen
     assert "call" in walked.seen and "end class" in walked.seen and "def f" in walked.seen
     assert isinstance(walked, cst.CSTVisitor)
+
+
+def _handler_only_recorder() -> type:
+    """A visitor with `visit_`/`leave_` handlers for every non-trivia libcst node type (and no
+    generic hooks), so it takes the fast walk; it notes each call with the ancestors it saw."""
+    import inspect
+
+    from kzai_lint.analysis.visitor import TRIVIA
+
+    def visit(self: Any, node: cst.CSTNode) -> None:
+        self.events.append(("visit", id(node), tuple(id(a) for a in self.ancestors)))
+
+    def leave(self: Any, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", id(original_node)))
+
+    methods: dict[str, Any] = {}
+    for name, value in vars(cst).items():
+        if inspect.isclass(value) and issubclass(value, cst.CSTNode) and name not in TRIVIA:
+            methods["visit_" + name] = visit
+            methods["leave_" + name] = leave
+    return type("HandlerRecorder", (Visitor,), methods)
+
+
+class _Reference(cst.CSTVisitor):
+    """libcst's own walk, reporting what the fast walk should: non-trivia nodes and their
+    non-trivia ancestors."""
+
+    def __init__(self) -> None:
+        from kzai_lint.analysis.visitor import TRIVIA
+
+        super().__init__()
+        self.trivia = TRIVIA
+        self.events: list[tuple[Any, ...]] = []
+        self.stack: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node).__name__ in self.trivia:
+            return False
+        self.events.append(("visit", id(node), tuple(id(a) for a in self.stack)))
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if type(original_node).__name__ in self.trivia:
+            return
+        self.stack.pop()
+        self.events.append(("leave", id(original_node)))
+
+
+def test_fast_walk_sees_every_non_trivia_node_with_its_ancestors() -> None:
+    recorder_type = _handler_only_recorder()
+    modules = [cst.parse_module(SYNTAX)]
+    for path in SOURCES[:80]:
+        try:
+            modules.append(cst.parse_module(path.read_text(encoding="utf-8")))
+        except (cst.ParserSyntaxError, UnicodeDecodeError):
+            continue
+    for module in modules:
+        fast = recorder_type()
+        fast.events = []
+        fast.walk(module)
+        reference = _Reference()
+        module.visit(reference)
+        assert fast.events == reference.events
+
+
+def test_trivia_types_hold_only_trivia() -> None:
+    """Nothing but trivia is ever found under a trivia node (so skipping it loses nothing)."""
+    from kzai_lint.analysis.visitor import TRIVIA, child_fields
+
+    module = cst.parse_module(SYNTAX + "\nx = (  # comment\n    a,  # more\n)\n")
+    stack: list[Any] = [module]
+    while stack:
+        node = stack.pop()
+        inside_trivia = type(node).__name__ in TRIVIA
+        for name in child_fields(node):
+            value = getattr(node, name)
+            for child in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(child, cst.CSTNode):
+                    if inside_trivia:
+                        assert type(child).__name__ in TRIVIA, (type(node).__name__, name, type(child).__name__)
+                    stack.append(child)
+
+
+def test_content_fields_drop_only_trivia_fields() -> None:
+    """Every field `content_fields` leaves out holds trivia (or nothing) in real code."""
+    from kzai_lint.analysis.visitor import TRIVIA, child_fields, content_fields
+
+    modules = [cst.parse_module(SYNTAX)] + [cst.parse_module(p.read_text(encoding="utf-8")) for p in SOURCES[:40]]
+    for module in modules:
+        stack: list[Any] = [module]
+        while stack:
+            node = stack.pop()
+            kept = content_fields(node)
+            for name in child_fields(node):
+                value = getattr(node, name)
+                children = [c for c in (value if isinstance(value, (list, tuple)) else [value]) if isinstance(c, cst.CSTNode)]
+                if name not in kept:
+                    assert all(type(c).__name__ in TRIVIA for c in children), (type(node).__name__, name)
+                stack.extend(children)

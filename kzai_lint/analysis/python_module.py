@@ -124,19 +124,9 @@ class _Collector(ScopeVisitor):
     def __init__(self, facts: PythonModule, is_package: bool) -> None:
         super().__init__(facts.module_name, is_package)
         self.facts = facts
-        self.stack: list[cst.CSTNode] = []
-
-    # ---- traversal bookkeeping ------------------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.stack.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        self.stack.pop()
 
     def _ancestors(self) -> tuple[cst.CSTNode, ...]:
-        return tuple(self.stack[:-1])
+        return tuple(self.ancestors)  # kept up to date by the walk (`Visitor`)
 
     # ---- imports ----------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -212,7 +202,7 @@ class _Collector(ScopeVisitor):
         strs = tuple(x for x in items if isinstance(x, str))
         if len(strs) >= 3:
             name = None
-            parent = self.stack[-2] if len(self.stack) > 1 else None
+            parent = self.ancestors[-1] if self.ancestors else None
             if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
                 name = parent.targets[0].target.value
             elif isinstance(parent, cst.AnnAssign) and isinstance(parent.target, cst.Name):

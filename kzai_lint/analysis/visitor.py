@@ -13,12 +13,24 @@ rebuilding the tree.
   children is taken once from libcst itself (`_visit_and_replace_children`), so it is exactly
   libcst's; `tests/test_prefilter_equivalence.py` compares the two event streams.
 
+- A visitor that only defines `visit_<Node>` / `leave_<Node>` handlers (no `on_visit`,
+  `on_leave` or attribute hooks of its own) gets the fast walk: it never descends into trivia
+  (whitespace, comments, brackets, commas, operators: a third of a module's nodes, none of which
+  can contain anything else) unless it has a handler for that trivia type, dispatches through a
+  per-class table of (visit, leave, child fields) built once per node type, and keeps the chain
+  of ancestors of the node being visited in `self.ancestors` (Module first), so collectors need
+  no `on_visit` bookkeeping of their own. Handlers see the same nodes in the same order as with
+  `node.visit(visitor)`; `tests/test_visitor_walk.py` checks both walks.
+
 Metadata is not supported: a visitor that declares `METADATA_DEPENDENCIES` must subclass
 `libcst.CSTVisitor` itself.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
+import inspect
+import typing
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 if TYPE_CHECKING:
@@ -48,6 +60,7 @@ class Visitor:
             libcst.CSTVisitor.register(Visitor)
             Visitor._registered = True
         self.metadata: dict[Any, Any] = {}
+        self.ancestors: list[Any] = []
 
     # ---- libcst's visitor protocol ----------------------------------------------------------
     def on_visit(self, node: "cst.CSTNode") -> bool:
@@ -72,7 +85,11 @@ class Visitor:
     # ---- the fast walk -----------------------------------------------------------------------
     def walk(self, node: "cst.CSTNode") -> None:
         """What `node.visit(self)` does, without rebuilding the tree."""
-        _walk(self, node, _has_attribute_hooks(type(self)))
+        cls = type(self)
+        if _needs_every_node(cls):
+            _walk(self, node, _has_attribute_hooks(cls))
+        else:
+            _fast_walk(self, node, _plans(cls))
 
 
 Visitor._visit_table = {}
@@ -124,6 +141,146 @@ def _walk(visitor: Visitor, node: Any, attributes: bool) -> None:
             if attributes:
                 visitor.on_leave_attribute(node, name)
     visitor.on_leave(node)
+
+
+def _needs_every_node(cls: type) -> bool:
+    """Generic `on_visit`/`on_leave` overrides or attribute hooks see every node, trivia included:
+    such visitors take the complete walk."""
+    return cls.on_visit is not Visitor.on_visit or cls.on_leave is not Visitor.on_leave or _has_attribute_hooks(cls)  # type: ignore[attr-defined]
+
+
+_Plan = tuple["Callable[[Any, Any], Any] | None", "Callable[[Any, Any], Any] | None", tuple[str, ...]]
+_PLANS: dict[type, dict[type, _Plan | None]] = {}
+
+
+def _plans(cls: type) -> dict[type, _Plan | None]:
+    """Per visitor class: node type -> (visit, leave, child fields), or None for a trivia type
+    the class has no handler for (never entered). Filled as node types are met."""
+    plans = _PLANS.get(cls)
+    if plans is None:
+        plans = _PLANS[cls] = {}
+    return plans
+
+
+def _plan(cls: type, plans: dict[type, _Plan | None], node: Any) -> _Plan | None:
+    node_type = type(node)
+    base = _CST_NODE[0] if _CST_NODE else _node_base()
+    visit = getattr(cls, "visit_" + node_type.__name__, None)
+    leave = getattr(cls, "leave_" + node_type.__name__, None)
+    plan: _Plan | None
+    if not isinstance(node, base) or (visit is None and leave is None and node_type.__name__ in TRIVIA):
+        plan = None  # None, MaybeSentinel, or trivia without a handler
+    else:
+        plan = (visit, leave, child_fields(node) if _handles_trivia(cls) else content_fields(node))
+    plans[node_type] = plan
+    return plan
+
+
+@functools.lru_cache(maxsize=None)
+def _handles_trivia(cls: type) -> bool:
+    return any(hasattr(cls, prefix + name) for name in TRIVIA for prefix in ("visit_", "leave_"))
+
+
+def content_fields(node: "cst.CSTNode") -> tuple[str, ...]:
+    """`child_fields` without the fields that can only hold trivia (`whitespace_*`, `lpar`,
+    `comma`, `leading_lines`...): two thirds of all fields, read from libcst's own field
+    annotations, so a field that may hold anything else is always kept."""
+    node_type = type(node)
+    names = _CONTENT.get(node_type)
+    if names is None:
+        declared = {f.name: f.type for f in dataclasses.fields(node)}  # type: ignore[arg-type]
+        names = _CONTENT[node_type] = tuple(n for n in child_fields(node) if not _trivia_only(declared.get(n)))
+    return names
+
+
+_CONTENT: dict[type, tuple[str, ...]] = {}
+
+
+def _trivia_only(annotation: Any) -> bool:
+    """Whether every libcst node type an annotation admits is trivia (unknown shapes: no)."""
+    if annotation is None or isinstance(annotation, (str, typing.ForwardRef)):
+        return False
+    if isinstance(annotation, type):
+        return _trivia_class(annotation)
+    args = typing.get_args(annotation)
+    if not args:
+        return False
+    nodes = [a for a in args if a is not type(None) and getattr(a, "__name__", "") != "MaybeSentinel"]
+    return bool(nodes) and all(_trivia_only(a) for a in nodes)
+
+
+@functools.lru_cache(maxsize=None)
+def _trivia_class(cls: type) -> bool:
+    """A trivia type, or an abstract base all of whose concrete subclasses are trivia."""
+    family = [cls]
+    found: list[type] = []
+    while family:
+        current = family.pop()
+        family.extend(current.__subclasses__())
+        if not inspect.isabstract(current):
+            found.append(current)
+    return bool(found) and all(c.__name__ in TRIVIA for c in found)
+
+
+_UNSEEN: Any = object()
+
+
+def _fast_walk(visitor: Visitor, root: Any, plans: dict[type, _Plan | None]) -> None:
+    cls = type(visitor)
+    ancestors = visitor.ancestors
+    get = plans.get
+
+    def walk(node: Any, plan: Any) -> None:
+        if plan is _UNSEEN:
+            plan = _plan(cls, plans, node)
+            if plan is None:
+                return
+        visit, leave, fields = plan
+        if visit is None or visit(visitor, node) is not False:
+            ancestors.append(node)
+            for name in fields:
+                value = getattr(node, name)
+                kind = value.__class__
+                if kind is tuple or kind is list:
+                    for item in value:
+                        child = get(item.__class__, _UNSEEN)
+                        if child is not None:
+                            walk(item, child)
+                else:
+                    child = get(kind, _UNSEEN)
+                    if child is not None:
+                        walk(value, child)
+            ancestors.pop()
+        if leave is not None:
+            leave(visitor, node)
+
+    walk(root, get(type(root), _UNSEEN))
+
+
+def _node_base() -> type:
+    import libcst
+
+    _CST_NODE.append(libcst.CSTNode)
+    return libcst.CSTNode
+
+
+TRIVIA = frozenset({
+    # whitespace and comments
+    "Comment", "EmptyLine", "Newline", "ParenthesizedWhitespace", "SimpleWhitespace", "TrailingWhitespace",
+    # brackets and separators
+    "Asynchronous", "AssignEqual", "Colon", "Comma", "Dot", "ImportStar", "LeftCurlyBrace", "LeftParen",
+    "LeftSquareBracket", "ParamSlash", "ParamStar", "RightCurlyBrace", "RightParen", "RightSquareBracket",
+    "Semicolon",
+    # operators
+    "Add", "AddAssign", "And", "BitAnd", "BitAndAssign", "BitInvert", "BitOr", "BitOrAssign", "BitXor",
+    "BitXorAssign", "Divide", "DivideAssign", "Equal", "FloorDivide", "FloorDivideAssign", "GreaterThan",
+    "GreaterThanEqual", "In", "Is", "IsNot", "LeftShift", "LeftShiftAssign", "LessThan", "LessThanEqual",
+    "MatrixMultiply", "MatrixMultiplyAssign", "Minus", "Modulo", "ModuloAssign", "Multiply", "MultiplyAssign",
+    "Not", "NotEqual", "NotIn", "Or", "Plus", "Power", "PowerAssign", "RightShift", "RightShiftAssign",
+    "Subtract", "SubtractAssign",
+})
+"""libcst node types that hold only tokens, whitespace and comments: nothing a rule looks for can
+be under them (`tests/test_visitor_walk.py` checks this against libcst's own classes)."""
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

@@ -151,11 +151,28 @@ class Catalogue:
                 out.append((re.compile(rx + r"\Z"), sig))
         return tuple(out)
 
+    @functools.cached_property
+    def _memo(self) -> dict[tuple[Any, ...], Any]:
+        """Answers of the look-ups below, by argument: every rule asks about every call and
+        string of a file, and the same names and strings recur across a tree's files."""
+        return {}
+
+    def _remember(self, key: tuple[Any, ...], answer: Any) -> Any:
+        memo = self._memo
+        if len(memo) > 50_000:  # bounded: a worker scans arbitrarily many files
+            memo.clear()
+        memo[key] = answer
+        return answer
+
     def calls_for(self, qualname: str) -> tuple[CallSignal, ...]:
         """Call signals whose name matches a resolved dotted call name."""
-        found = list(self._exact_calls.get(qualname, ()))
-        found.extend(sig for rx, sig in self._pattern_calls if rx.match(qualname))
-        return tuple(found)
+        key = ("call", qualname)
+        found = self._memo.get(key)
+        if found is None:
+            hits = list(self._exact_calls.get(qualname, ()))
+            hits.extend(sig for rx, sig in self._pattern_calls if rx.match(qualname))
+            found = self._remember(key, tuple(hits))
+        return found
 
     def classify_model(self, value: str, *, loader: bool) -> ModelMatch | None:
         """Capability of a model id, hub id or weight file name, if it carries one.
@@ -163,6 +180,13 @@ class Catalogue:
         `loader` says the string was passed to a model-loading call, which admits the broad
         patterns; a bare string needs an exact id, a hub-like id or a weight file name.
         """
+        key = ("model", value, loader)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        return self._remember(key, self._classify_model(value, loader=loader))
+
+    def _classify_model(self, value: str, *, loader: bool) -> ModelMatch | None:
         text = value.strip()
         for prefix in ("hf-hub:", "hf_hub:", "hf://", "https://huggingface.co/"):
             if text.lower().startswith(prefix):
@@ -188,6 +212,13 @@ class Catalogue:
         return None
 
     def classify_dataset(self, value: str, *, as_id: bool = False) -> DatasetSignal | None:
+        key = ("dataset", value, as_id)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        return self._remember(key, self._classify_dataset(value, as_id=as_id))
+
+    def _classify_dataset(self, value: str, *, as_id: bool) -> DatasetSignal | None:
         text = value.strip().lower()
         if not text or len(text) > 300:
             return None

@@ -43,7 +43,7 @@ class ConfigSignalRule(DocumentRule):
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         docs = ctx.document or []
-        lowered = ctx.text.lower()
+        lowered = ctx.lowered
         if ctx.path.rsplit("/", 1)[-1].lower() == "pyproject.toml":
             return
         best: tuple[int, Hit] | None = None

@@ -11,6 +11,8 @@ from typing import Iterator
 
 import libcst as cst
 
+from kzai_lint.analysis.visitor import content_fields
+
 # Node type names, not classes: a module-level `cst.FunctionDef` would load libcst (0.2 s) in
 # runs that parse nothing (cached, pre-commit). Test with `type(node).__name__ in SCOPES`.
 SCOPES = ("FunctionDef", "ClassDef", "Lambda")
@@ -60,8 +62,9 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """Child nodes from the dataclass fields: libcst's `children` runs a visitor per call, which
     costs more than the whole analysis on a large module."""
     names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    if names is None:  # declaration order, without fields that can only hold trivia
+        content = set(content_fields(node))
+        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node) if f.name in content)
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)

@@ -44,7 +44,7 @@ class IdentifierRule(PythonRule):
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
-        lowered = ctx.text.lower()
+        lowered = ctx.lowered
         if about_non_persons(self.catalogue, lowered, self.meta.code):
             return
         if not (self.catalogue.ml_context.search(lowered) or self.catalogue.biometric_context.search(lowered)):

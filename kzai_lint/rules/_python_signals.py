@@ -115,7 +115,13 @@ class CatalogueCallRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         operations = {s.qualname for s in facts.calls if s.qualname and any(sig.role == "operation" for sig in self.catalogue.calls_for(s.qualname))}
-        non_persons = about_non_persons(self.catalogue, ctx.text.lower(), self.meta.code)
+        vetoed: list[bool] = []  # asked only once a candidate appears: a regex over the whole file
+
+        def non_persons() -> bool:
+            if not vetoed:
+                vetoed.append(about_non_persons(self.catalogue, ctx.lowered, self.meta.code))
+            return vetoed[0]
+
         for site in facts.calls:
             if not site.qualname:
                 continue
@@ -129,7 +135,7 @@ class CatalogueCallRule(PythonRule):
                     for cap, conf, why in call_capabilities(site, signal, self.catalogue)
                     if self.catalogue.capabilities[cap].code == self.meta.code
                     # An emotion model applied to songs, lyrics or game characters judges no person.
-                    and not (non_persons and why.startswith(("model", "data set")) and conf is not Confidence.HIGH)
+                    and not (why.startswith(("model", "data set")) and conf is not Confidence.HIGH and non_persons())
                 ]
                 if not found:
                     continue
@@ -187,7 +193,7 @@ class ArtefactLiteralRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         consumed = consumed_literals(facts, self.catalogue)
-        if about_non_persons(self.catalogue, ctx.text.lower(), self.meta.code):
+        if about_non_persons(self.catalogue, ctx.lowered, self.meta.code):
             return  # model and data names in music, game or speech-synthesis code
         for lit in facts.strings:
             if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
@@ -233,7 +239,7 @@ class LabelVocabularyRule(PythonRule):
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
-        lowered = ctx.text.lower()
+        lowered = ctx.lowered
         for coll in ctx.python.facts.collections:
             for label_set, terms in self.catalogue.label_matches(coll.items):
                 capability = self.catalogue.capabilities[label_set.capability]

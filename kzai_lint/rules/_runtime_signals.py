@@ -46,6 +46,10 @@ class CallMatcher:
     def matches(self, site: CallSite, roots: frozenset[str]) -> bool:
         if self.requires_import and self.requires_import not in roots:
             return False
+        return self.matches_name(site)
+
+    def matches_name(self, site: CallSite) -> bool:
+        """The part of `matches` that depends on the call alone, not on the file's imports."""
         if self.method:
             last = (site.qualname or site.display).rsplit(".", 1)[-1]
             return last == self.method
@@ -67,11 +71,21 @@ class CallIndex(Generic[T]):
                 self.exact.setdefault(name, []).append(entry)
             if matcher.patterns:
                 self.patterns.append(entry)
+        self._by_name: dict[tuple[str | None, str], list[tuple[str, T]]] = {}
 
     def lookup(self, site: CallSite, roots: frozenset[str]) -> list[T]:
+        """Matching entries in catalogue order. Which entries a name matches depends only on the
+        resolved and the method name, which recur across calls and files: kept, and only the
+        import condition is checked per call."""
         last = (site.qualname or site.display).rsplit(".", 1)[-1]
-        candidates = [*self.exact.get(site.qualname or "", ()), *self.methods.get(last, ()), *self.patterns]
-        return [item for _, matcher, item in sorted(candidates, key=lambda e: e[0]) if matcher.matches(site, roots)]
+        key = (site.qualname, last)
+        named = self._by_name.get(key)
+        if named is None:
+            if len(self._by_name) > 20_000:
+                self._by_name.clear()
+            candidates = [*self.exact.get(site.qualname or "", ()), *self.methods.get(last, ()), *self.patterns]
+            named = self._by_name[key] = [(m.requires_import, item) for _, m, item in sorted(candidates, key=lambda e: e[0]) if m.matches_name(site)]
+        return [item for needs, item in named if not needs or needs in roots]
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,10 @@ class VocabularyRule(DocumentRule):
         return ignorecase_regex(str(self.data.get(key, "(?!x)x")))
 
     def names(self, key: str) -> frozenset[str]:
-        return frozenset(snake(str(x)) for x in self.data.get(key) or ())
+        cache: dict[str, frozenset[str]] = self.__dict__.setdefault("_names_cache", {})
+        if key not in cache:  # asked per key and identifier: built once per rule
+            cache[key] = frozenset(snake(str(x)) for x in self.data.get(key) or ())
+        return cache[key]
 
     def keywords(self) -> Iterable[str] | None:
         return spellings(self.data.get(self.keyword_key) or ())

@@ -163,6 +163,8 @@ def _assemble(
 
 
 def _neutralize(lines: list[str]) -> list[str]:
+    if not any(_maybe_magic(line) for line in lines):
+        return lines  # nothing to rewrite: spare the compile (a cell is compiled again anyway)
     if _syntax_error("".join(line + "\n" for line in lines)) is None:
         return lines  # plain Python: a continuation line starting with `%` is an operator
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -183,6 +185,12 @@ def _cell_magic(line: str) -> str:
 def _commented(line: str) -> str:
     stripped = line.lstrip()
     return f"{line[: len(line) - len(stripped)]}pass  # {stripped}"
+
+
+def _maybe_magic(line: str) -> bool:
+    """Whether `_neutralize_line` could rewrite this line (cheap test, before any compile)."""
+    stripped = line.lstrip()
+    return stripped.startswith(("%", "!")) or "?" in stripped or ("=" in line and ("!" in line or "%" in line))
 
 
 def _neutralize_line(line: str) -> str:

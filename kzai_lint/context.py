@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
 
@@ -42,12 +42,26 @@ class FileContext:
     python: "PythonSource | None" = None
     document: Any = None
     facts: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    #: the run's rule gates (`keyword_index.KeywordIndex`), set by the engine; None in tests
+    keyword_index: Any = None
 
     @functools.cached_property
     def lowered(self) -> str:
         """The text lower-cased, once per file: a dozen rules search it case-insensitively, and
         lower-casing then searching is far faster than `re.IGNORECASE`."""
         return self.text.lower()
+
+    def keywords_present(self, gate: str, fallback: "Callable[[], bool]") -> bool:
+        """Whether the keywords of `gate` (a rule id) occur in the text: answered for all gates
+        of the run in one scan when the engine registered this one, else by `fallback`."""
+        index = self.keyword_index
+        if index is None or gate not in index.names:
+            return fallback()
+        return gate in self._open_gates
+
+    @functools.cached_property
+    def _open_gates(self) -> frozenset[str]:
+        return self.keyword_index.present(self.lowered)  # type: ignore[no-any-return]
 
     @property
     def low_weight(self) -> bool:

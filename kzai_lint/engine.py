@@ -7,6 +7,7 @@ plain frozen data.
 """
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import traceback
@@ -31,6 +32,7 @@ from kzai_lint.model import (
     Severity,
     Status,
 )
+from kzai_lint.keyword_index import KeywordIndex
 from kzai_lint.prefilter import Prefilter
 from kzai_lint.rule import RepoRule, Rule
 
@@ -71,6 +73,12 @@ class ScanPlan:
                     current.extend(words)
                     by_kind[kind] = current
         self.prefilters = {k: Prefilter(v) for k, v in by_kind.items()}
+
+    @functools.cached_property
+    def keyword_index(self) -> KeywordIndex:
+        """The gates of rules that check nothing without their keywords (`gate_keywords`),
+        answered for a file in one scan instead of one per rule."""
+        return KeywordIndex({r.meta.id: r.gate_keywords() for r in self.rules if callable(getattr(r, "gate_keywords", None))})
 
     def file_rules(self, kind: FileKind) -> list[Rule]:
         return [r for r in self.rules if not isinstance(r, RepoRule) and kind in r.meta.kinds]
@@ -170,7 +178,7 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan, read: tuple[str | None, byt
     if error is not None:
         return FileResult(file.relpath, errors=(error,), scanned=False)
     assert text is not None
-    ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings)
+    ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings, keyword_index=plan.keyword_index)
     repo_facts.collect_text(ctx)
     if not (fires if fires is not None else may_fire(file, plan, text)):
         rules = []

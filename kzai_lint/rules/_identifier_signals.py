@@ -45,15 +45,20 @@ class IdentifierRule(PythonRule):
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
         lowered = ctx.lowered
-        if about_non_persons(self.catalogue, lowered, self.meta.code):
-            return
-        if not (self.catalogue.ml_context.search(lowered) or self.catalogue.biometric_context.search(lowered)):
-            return
+        file_allows: bool | None = None  # whole-file context regexes: run once a name matches
         for node, qualname in _definitions(ctx.python.facts):
             name = node.name.value
             squashed = name.replace("_", "").lower()
             for rx, cap, context in self._patterns:
-                if not rx.match(squashed) or (context and not context_allows(self.catalogue, context, lowered)):
+                if not rx.match(squashed):
+                    continue
+                if file_allows is None:
+                    file_allows = not about_non_persons(self.catalogue, lowered, self.meta.code) and bool(
+                        self.catalogue.ml_context.search(lowered) or self.catalogue.biometric_context.search(lowered)
+                    )
+                if not file_allows:
+                    return
+                if context and not context_allows(self.catalogue, context, lowered):
                     continue
                 capability = self.catalogue.capabilities[cap]
                 kind = "class" if isinstance(node, cst.ClassDef) else "function"

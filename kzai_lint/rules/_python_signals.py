@@ -193,8 +193,7 @@ class ArtefactLiteralRule(PythonRule):
         assert ctx.python is not None
         facts = ctx.python.facts
         consumed = consumed_literals(facts, self.catalogue)
-        if about_non_persons(self.catalogue, ctx.lowered, self.meta.code):
-            return  # model and data names in music, game or speech-synthesis code
+        vetoed: bool | None = None  # the veto is a regex over the whole file: asked once needed
         for lit in facts.strings:
             if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
                 continue
@@ -205,6 +204,10 @@ class ArtefactLiteralRule(PythonRule):
             capability = self.catalogue.capabilities[cap]
             if capability.code != self.meta.code:
                 continue
+            if vetoed is None:
+                vetoed = about_non_persons(self.catalogue, ctx.lowered, self.meta.code)
+            if vetoed:
+                return  # model and data names in music, game or speech-synthesis code
             message = (
                 f"{what} {lit.value!r} shows the system {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. "
                 f"Mitigation: {self.catalogue.codes[self.meta.code].advice}."

@@ -146,8 +146,16 @@ class VocabularyRule(DocumentRule):
     def _gate(self) -> Prefilter:
         return Prefilter(self.keywords())
 
+    def gate_keywords(self) -> Iterable[str] | None:
+        """The words without which `check` reports nothing in a file (its own `keywords`): the
+        engine answers every rule's gate in one scan (`KeywordIndex`)."""
+        return self.keywords()
+
+    def gate_open(self, ctx: FileContext) -> bool:
+        return ctx.keywords_present(self.meta.id, lambda: self._gate.may_match(ctx.text))
+
     def check(self, ctx: FileContext) -> Iterator[Hit]:
-        if ctx.path.rsplit("/", 1)[-1].lower() == "pyproject.toml" or not self._gate.may_match(ctx.text):
+        if ctx.path.rsplit("/", 1)[-1].lower() == "pyproject.toml" or not self.gate_open(ctx):
             return
         if ctx.python is not None:
             yield from self.check_python(ctx, ctx.python.facts)

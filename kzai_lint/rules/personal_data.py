@@ -255,7 +255,7 @@ class IinRecord(IinRecordSignals):
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         if ctx.kind is FileKind.TABULAR:
-            if self._gate.may_match(ctx.text):
+            if self.gate_open(ctx):
                 yield from self._table_hits(ctx)
             return
         yield from super().check(ctx)

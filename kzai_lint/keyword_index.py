@@ -1,0 +1,93 @@
+"""Which of several keyword sets occur in a text, found in one regex pass.
+
+Several rules gate their own checks on their keywords (`Prefilter` semantics: a word matches at
+a word start, a `*word` anywhere). Asked one rule at a time, that is one scan of the whole file
+per rule, and in a file that passed the prefilter most gates stay closed, so most scans read the
+file to the end. `KeywordIndex` answers all of them with one scan: a zero-width look-ahead at
+every word start captures the LONGEST keyword found there (the trie tries longer continuations
+first), and every keyword that matches at that position is a prefix of it; so the sets owning a
+prefix of a captured word are exactly the sets a gate of their own would open. Positions inside
+words are searched for `*` keywords only. `tests/test_keyword_index.py` compares the answers
+with `Prefilter` on generated texts.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+__all__ = ["KeywordIndex"]
+
+_END = ""
+
+
+class KeywordIndex:
+    """`present(lowered_text)` -> names of the keyword sets that occur (a set given as None
+    always does)."""
+
+    def __init__(self, sets: Mapping[str, Iterable[str] | None]) -> None:
+        self.names = frozenset(sets)
+        self.always = frozenset(name for name, words in sets.items() if words is None)
+        self._bounded: dict[str, set[str]] = {}  # word -> sets with `word` or `*word`
+        self._anywhere: dict[str, set[str]] = {}  # word -> sets with `*word`
+        for name, words in sets.items():
+            for raw in words or ():
+                word = str(raw).lower()
+                if not word or word == "*":
+                    continue
+                if word.startswith("*"):
+                    self._anywhere.setdefault(word[1:], set()).add(name)
+                    self._bounded.setdefault(word[1:], set()).add(name)
+                else:
+                    self._bounded.setdefault(word, set()).add(name)
+        self._regex: re.Pattern[str] | None = None
+        self._closures: dict[tuple[str, bool], frozenset[str]] = {}
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:  # compiled on first use: a cached run never needs it
+            bounded = _longest_trie(self._bounded) or "(?!x)x"
+            anywhere = _longest_trie(self._anywhere) or "(?!x)x"
+            self._regex = re.compile(f"(?<![a-z0-9])(?=({bounded}))|(?=({anywhere}))")
+        return self._regex
+
+    def present(self, lowered: str) -> frozenset[str]:
+        found = set(self.always)
+        if len(found) == len(self.names):
+            return frozenset(found)
+        for at_word_start, inside in set(self.regex.findall(lowered)):
+            key = (at_word_start, True) if at_word_start else (inside, False)
+            owners = self._closures.get(key)
+            if owners is None:
+                owners = self._closures[key] = self._owners(*key)
+            found |= owners
+        return frozenset(found)
+
+    def _owners(self, matched: str, at_word_start: bool) -> frozenset[str]:
+        """Sets with a keyword that is a prefix of `matched` (at a word start, any keyword; inside
+        a word, only `*` keywords)."""
+        table = self._bounded if at_word_start else self._anywhere
+        owners: set[str] = set()
+        for end in range(1, len(matched) + 1):
+            owners.update(table.get(matched[:end], ()))
+        return frozenset(owners)
+
+
+def _longest_trie(words: Iterable[str]) -> str | None:
+    """A regex matching the longest of `words` that starts at the current position."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[_END] = {}
+    return None if not root else _emit(root)
+
+
+def _emit(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:  # a keyword ends here: longer continuations are tried first (greedy `?`)
+        return f"(?:{body})?"
+    return body

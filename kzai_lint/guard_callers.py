@@ -11,6 +11,7 @@ import libcst as cst
 from kzai_lint.analysis.python_module import CallSite
 from kzai_lint.analysis.python_module import FunctionInfo
 from kzai_lint.analysis.python_module import PythonModule
+from kzai_lint.analysis.visitor import Visitor
 from kzai_lint.guards import Guard
 from kzai_lint.guards import GuardSearch
 from kzai_lint.guards import innermost_function
@@ -82,11 +83,11 @@ def _call_of(call: CallSite, name: str, full: str, class_path: str | None) -> bo
 
 def _escapes(tree: cst.Module, name: str, call_funcs: set[int]) -> bool:
     refs = _References(name)
-    tree.visit(refs)
+    refs.walk(tree)
     return any(id(node) not in call_funcs and id(node) not in refs.excluded for node in refs.found)
 
 
-class _References(cst.CSTVisitor):
+class _References(Visitor):
     """Every mention of a function name that is not a definition, keyword or attribute part."""
 
     def __init__(self, name: str) -> None:

@@ -161,7 +161,7 @@ class GuardSearch:
         found = self._bound.get(id(scope))
         if found is None:
             collector = HookBindings(scope, self.match)
-            scope.visit(collector)
+            collector.walk(scope)
             found = self._bound[id(scope)] = collector.result()
         return found
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kzai_lint.analysis.visitor import Visitor
 from kzai_lint.hooks import TEST
 from kzai_lint.hooks import HookHit
 from kzai_lint.hooks import Matcher
 from kzai_lint.name_resolution import dotted_name
 
 
-class HookBindings(cst.CSTVisitor):
+class HookBindings(Visitor):
     """Which names of one scope are bound only to hook results; any other binding disqualifies."""
 
     def __init__(self, root: cst.CSTNode, match: Matcher) -> None:

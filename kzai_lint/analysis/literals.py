@@ -21,6 +21,11 @@ _CONSTANTS = {"True": True, "False": False, "None": None}
 def literal_value(expr: cst.BaseExpression, lookup: Callable[[str], Binding | None]) -> Any:
     """Evaluate literal constants, collections of them and names bound to them (via `lookup`)."""
     if isinstance(expr, cst.SimpleString):
+        raw = expr.value
+        if raw[:1] in ("'", '"') and "\\" not in raw and "\r" not in raw:
+            # No prefix, no escapes, no carriage returns: the value is what is between the
+            # quotes (`evaluated_value` runs `ast.literal_eval`, a compile per string).
+            return raw[3:-3] if raw[:3] in ('"""', "'''") else raw[1:-1]
         try:
             return expr.evaluated_value
         except Exception:  # noqa: BLE001 - exotic prefixes; treat as unknown

@@ -1,8 +1,9 @@
 """Python source: libcst module, our analysis facts, and positions computed only when needed.
 
-Position metadata doubles libcst's cost, so it is resolved lazily, only for files in which a rule
-reported something, and converted here once into 1-based, end-exclusive spans. Notebook code is
-the concatenation of its code cells; `line_map` maps each line back to (cell, line in cell).
+Positions are computed only for the nodes that findings point at (`analysis.positions` gives the
+ranges libcst's PositionProvider would, without its cost of 1.7 parses for the whole module) and
+converted here into 1-based, end-exclusive spans. Notebook code is the concatenation of its code
+cells; `line_map` maps each line back to (cell, line in cell).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from kzai_lint.model import Span
 
 if TYPE_CHECKING:
     from libcst.metadata import CodeRange
+
+    from kzai_lint.analysis.positions import NodePositions
 
 
 class PythonParseError(ValueError):
@@ -36,7 +39,7 @@ class PythonSource:
     text: str
     facts: PythonModule
     line_map: Sequence[tuple[int, int]] | None = None
-    _positions: dict[cst.CSTNode, CodeRange] | None = field(default=None, repr=False)
+    _positions: NodePositions | None = field(default=None, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
 
     @property
@@ -44,12 +47,13 @@ class PythonSource:
         return self.facts.module
 
     def _range(self, node: cst.CSTNode) -> CodeRange | None:
+        """PositionProvider's range for the node (1-based lines, 0-based columns)."""
         if self._positions is None:
-            from libcst.metadata import MetadataWrapper, PositionProvider  # imported with the first parse
+            # Imported with the first position: it loads libcst.metadata, which a clean file never needs.
+            from kzai_lint.analysis.positions import NodePositions
 
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = dict(wrapper.resolve(PositionProvider))
-        return self._positions.get(node)
+            self._positions = NodePositions(self.module, self.text)
+        return self._positions.range_of(node)
 
     def span(self, node: cst.CSTNode) -> Span | None:
         rng = self._range(node)

@@ -76,9 +76,14 @@ class ScanPlan:
 
     @functools.cached_property
     def keyword_index(self) -> KeywordIndex:
-        """The gates of rules that check nothing without their keywords (`gate_keywords`),
+        """The gates of rules that check nothing without their keywords (`gates()`),
         answered for a file in one scan instead of one per rule."""
-        return KeywordIndex({r.meta.id: r.gate_keywords() for r in self.rules if callable(getattr(r, "gate_keywords", None))})
+        gates: dict[str, Iterable[str] | None] = {}
+        for rule in self.rules:
+            declared = getattr(rule, "gates", None)
+            if callable(declared):
+                gates.update(declared())
+        return KeywordIndex(gates)
 
     def file_rules(self, kind: FileKind) -> list[Rule]:
         return [r for r in self.rules if not isinstance(r, RepoRule) and kind in r.meta.kinds]

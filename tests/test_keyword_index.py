@@ -38,3 +38,29 @@ def test_a_set_without_keywords_is_always_present() -> None:
     index = KeywordIndex({"all": None, "some": ["debt"]})
     assert index.present("nothing here") == {"all"}
     assert index.present("debt") == {"all", "some"}
+
+
+def test_the_run_index_opens_the_gates_each_rule_would_open_itself() -> None:
+    """Built-in rules' gates, on every rule example and every fixture file."""
+    from pathlib import Path
+
+    from kzai_lint import api, config, registry
+    from kzai_lint.registry import builtin_rules
+    from kzai_lint.testing import examples
+
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    settings = config.load_settings(root).with_overrides(root=root)
+    rules = api.enabled_rules(settings, loaded=registry.load(settings))
+    gates: dict[str, object] = {}
+    for rule in rules:
+        if callable(getattr(rule, "gates", None)):
+            gates.update(rule.gates())
+    assert len(gates) > 10
+    index = KeywordIndex(gates)  # type: ignore[arg-type]
+    one_by_one = {name: Prefilter(words) for name, words in gates.items()}  # type: ignore[arg-type]
+    texts = [text for rule in builtin_rules() for _, example in examples(rule) for text in example.all_files().values()]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*") if p.is_file() and p.stat().st_size < 200_000]
+    assert len(texts) > 100
+    for text in texts:
+        expected = frozenset(name for name, gate in one_by_one.items() if gate.may_match(text))
+        assert index.present(text.lower()) == expected

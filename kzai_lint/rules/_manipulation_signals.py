@@ -10,7 +10,6 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from kzai_lint.context import FileContext
 from kzai_lint.model import Hit, Severity
-from kzai_lint.prefilter import Prefilter
 from kzai_lint.rules._config_nodes import parent_key
 from kzai_lint.rules._vocabulary import (
     VocabularyRule,
@@ -72,15 +71,16 @@ class PromptSignals(ManipulationVocabulary):
     def keywords(self) -> Iterable[str] | None:
         return spellings(w for entry in self.data.get("prompts") or () for w in entry.get("keywords") or ())
 
-    def _patterns(self, text: str) -> list[Mapping[str, Any]]:
-        """The prompt patterns whose words occur in this file (each one has its own gate)."""
-        gates: dict[int, Prefilter] = self.__dict__.setdefault("_pattern_gates", {})
-        out = []
+    def gates(self) -> dict[str, Iterable[str] | None]:
+        """The rule's gate and one per prompt pattern (`id#prompt-N`)."""
+        out = super().gates()
         for index, entry in enumerate(self.data.get("prompts") or ()):
-            gate = gates.setdefault(index, Prefilter([str(w) for w in entry.get("keywords") or ()]))
-            if gate.may_match(text):
-                out.append(entry)
+            out[f"{self.meta.id}#prompt-{index}"] = [str(w) for w in entry.get("keywords") or ()]
         return out
+
+    def _patterns(self, ctx: FileContext) -> list[Mapping[str, Any]]:
+        """The prompt patterns whose words occur in this file (each one has its own gate)."""
+        return [entry for index, entry in enumerate(self.data.get("prompts") or ()) if self.gate_open(ctx, f"prompt-{index}")]
 
     def _severity(self, ctx: FileContext) -> Severity | None:
         # Attack samples in red-team or evaluation folders are not the system's own prompts.

@@ -146,13 +146,24 @@ class VocabularyRule(DocumentRule):
     def _gate(self) -> Prefilter:
         return Prefilter(self.keywords())
 
-    def gate_keywords(self) -> Iterable[str] | None:
-        """The words without which `check` reports nothing in a file (its own `keywords`): the
-        engine answers every rule's gate in one scan (`KeywordIndex`)."""
-        return self.keywords()
+    def gates(self) -> dict[str, Iterable[str] | None]:
+        """Named keyword gates: `check` reports nothing in a file without the words of its own
+        gate (its `keywords`). The engine answers every rule's gates in one scan
+        (`KeywordIndex`); a gate is named by the rule id, sub-gates by `id#name`."""
+        return {self.meta.id: self.keywords()}
 
-    def gate_open(self, ctx: FileContext) -> bool:
-        return ctx.keywords_present(self.meta.id, lambda: self._gate.may_match(ctx.text))
+    def gate_open(self, ctx: FileContext, name: str = "") -> bool:
+        gate = f"{self.meta.id}#{name}" if name else self.meta.id
+        return ctx.keywords_present(gate, lambda: self._fallback_gate(name).may_match(ctx.text))
+
+    def _fallback_gate(self, name: str) -> Prefilter:
+        """The same gate on its own, for a context the engine did not build (tests, tools)."""
+        if not name:
+            return self._gate
+        cache: dict[str, Prefilter] = self.__dict__.setdefault("_sub_gates", {})
+        if name not in cache:
+            cache[name] = Prefilter(self.gates()[f"{self.meta.id}#{name}"])
+        return cache[name]
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         if ctx.path.rsplit("/", 1)[-1].lower() == "pyproject.toml" or not self.gate_open(ctx):

@@ -295,7 +295,7 @@ class DeceptivePrompt(PromptSignals):
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         seen: set[int] = set()
-        patterns = self._patterns(ctx.text)
+        patterns = self._patterns(ctx)
         strings: list[tuple[cst.CSTNode, str, str]] = [(s.node, s.value, s.scope) for s in facts.strings]
         strings.extend((node, fstring_text(node), scope) for node, scope in python_sites(facts).fstrings)
         for node, text, scope in strings:
@@ -314,7 +314,7 @@ class DeceptivePrompt(PromptSignals):
 
     def check_document(self, ctx: FileContext) -> Iterator[Hit]:
         seen: set[int] = set()
-        patterns = self._patterns(ctx.text)
+        patterns = self._patterns(ctx)
         for doc in documents(ctx):
             for node in doc.nodes:
                 if not isinstance(node.value, str):

@@ -42,8 +42,10 @@ class FileContext:
     python: "PythonSource | None" = None
     document: Any = None
     facts: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
-    #: the run's rule gates (`keyword_index.KeywordIndex`), set by the engine; None in tests
-    keyword_index: Any = None
+    #: gives the run's rule gates (`keyword_index.KeywordIndex`), built on first use (it asks
+    #: every rule for its gates); set by the engine, None in tests
+    gate_index: "Callable[[], Any] | None" = None
+    _open_gates: frozenset[str] | None = field(default=None, repr=False)
 
     @functools.cached_property
     def lowered(self) -> str:
@@ -54,14 +56,12 @@ class FileContext:
     def keywords_present(self, gate: str, fallback: "Callable[[], bool]") -> bool:
         """Whether the keywords of `gate` (a rule id) occur in the text: answered for all gates
         of the run in one scan when the engine registered this one, else by `fallback`."""
-        index = self.keyword_index
+        index = None if self.gate_index is None else self.gate_index()
         if index is None or gate not in index.names:
             return fallback()
+        if self._open_gates is None:
+            self._open_gates = index.present(self.lowered)
         return gate in self._open_gates
-
-    @functools.cached_property
-    def _open_gates(self) -> frozenset[str]:
-        return self.keyword_index.present(self.lowered)  # type: ignore[no-any-return]
 
     @property
     def low_weight(self) -> bool:

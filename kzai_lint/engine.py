@@ -7,7 +7,6 @@ plain frozen data.
 """
 from __future__ import annotations
 
-import functools
 import os
 import stat
 import traceback
@@ -58,6 +57,7 @@ class ScanPlan:
     cache: Any = field(default=None, compare=False)
     #: counters of the per-file stage (`parallel`): files, cached, passed the prefilter, parsed...
     stats: dict[str, int] = field(default_factory=dict, compare=False)
+    _keyword_index: KeywordIndex | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         by_kind: dict[FileKind, list[str] | None] = {}
@@ -74,16 +74,17 @@ class ScanPlan:
                     by_kind[kind] = current
         self.prefilters = {k: Prefilter(v) for k, v in by_kind.items()}
 
-    @functools.cached_property
     def keyword_index(self) -> KeywordIndex:
         """The gates of rules that check nothing without their keywords (`gates()`),
         answered for a file in one scan instead of one per rule."""
-        gates: dict[str, Iterable[str] | None] = {}
-        for rule in self.rules:
-            declared = getattr(rule, "gates", None)
-            if callable(declared):
-                gates.update(declared())
-        return KeywordIndex(gates)
+        if self._keyword_index is None:
+            gates: dict[str, Iterable[str] | None] = {}
+            for rule in self.rules:
+                declared = getattr(rule, "gates", None)
+                if callable(declared):
+                    gates.update(declared())
+            self._keyword_index = KeywordIndex(gates)
+        return self._keyword_index
 
     def file_rules(self, kind: FileKind) -> list[Rule]:
         return [r for r in self.rules if not isinstance(r, RepoRule) and kind in r.meta.kinds]
@@ -183,7 +184,7 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan, read: tuple[str | None, byt
     if error is not None:
         return FileResult(file.relpath, errors=(error,), scanned=False)
     assert text is not None
-    ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings, keyword_index=plan.keyword_index)
+    ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings, gate_index=plan.keyword_index)
     repo_facts.collect_text(ctx)
     if not (fires if fires is not None else may_fire(file, plan, text)):
         rules = []

@@ -15,6 +15,17 @@ from kzai_lint.model import RunResult, RunWarning
 from kzai_lint.rule import Rule
 
 
+class _Plan(ScanPlan):
+    """A ScanPlan whose per-kind rule lists are made once: the engine asks for them two or
+    three times per file, and each time tests every rule's class (0.1 s on 3,000 files)."""
+
+    def file_rules(self, kind: Any) -> list[Rule]:
+        known = self.__dict__.setdefault("_file_rules", {})
+        if kind not in known:
+            known[kind] = super().file_rules(kind)
+        return list(known[kind])
+
+
 def scan_root(paths: Sequence[Path]) -> Path:
     """The root findings are relative to: the one directory given, else the current directory."""
     if len(paths) == 1 and paths[0].is_dir():
@@ -77,7 +88,7 @@ def check(
         start = project.settings_start(resolved, root)
         settings = load_settings(start if start.is_dir() else start.parent, config_file)
         settings = settings.with_overrides(root=root, **(overrides or {}))
-    loaded = registry.load(settings, allow_local=allow_local_plugins)
+    loaded = registry.load(settings, allow_local=allow_local_plugins, lazy=True)  # rules import when they run
     rules = enabled_rules(settings, select, ignore, loaded=loaded)
     recorded = baseline_mod.configured(settings) if apply_baseline else None
     texts = buffers_mod.relative_buffers(buffers or {}, root)
@@ -90,7 +101,7 @@ def check(
         from kzai_lint.parallel import auto_jobs
 
         jobs = auto_jobs(settings)
-    plan = ScanPlan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, cache=result_cache, **project.file_mode_plan(resolved, settings, root))
+    plan = _Plan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, cache=result_cache, **project.file_mode_plan(resolved, settings, root))
     excludes = tuple(settings.exclude) + tuple(settings.extend_exclude) + baseline_mod.discovery_excludes(settings, root)
     if texts:
         found = buffers_mod.discover_buffers(resolved, root, excludes, texts)

@@ -22,16 +22,16 @@ that depend on the moment (timeouts, crashes, unreadable files) are never stored
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import enum
 import hashlib
 import json
 import os
 import sys
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from kzai_lint import model
+from kzai_lint.canonical import canonical as _canonical
 
 if TYPE_CHECKING:
     from kzai_lint.discovery import DiscoveredFile
@@ -183,25 +183,6 @@ def _settings_digest(settings: Any) -> Any:
             value = {k: v for k, v in value.items() if k not in _IGNORED_RAW}
         out[f.name] = _canonical(value)
     return out
-
-
-def _canonical(value: Any) -> Any:
-    """A JSON value that is equal for equal settings, whatever the set or dict order."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, enum.Enum):
-        return _canonical(value.value)
-    if isinstance(value, Mapping):
-        return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda item: item[0])
-    if isinstance(value, (set, frozenset)):
-        return sorted((_canonical(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if isinstance(value, (PurePath, datetime.date, datetime.time)):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})]
-    return repr(value)
 
 
 def _code_stamp(modules: Iterable[str]) -> list[Any]:

@@ -11,6 +11,11 @@ parses them while the main process goes on reading. Below the threshold, with `-
 
 Workers get the bytes already read (so the cache key always matches what was parsed), return
 plain frozen `FileResult`s, write their own cache entries, and keep no tree between files.
+
+Built-in rules may be stand-ins (`lazy_rules`) until they run: the rules of a file's kind are
+resolved just before the first file of that kind is analysed (so the engine and the text
+fallback see the real classes), and every rule before workers fork (so each worker does not
+import the rule modules again).
 """
 from __future__ import annotations
 
@@ -68,6 +73,7 @@ class _Scheduler:
         self.pool: ProcessPoolExecutor | None = None
         self.in_flight: dict[Future[engine.FileResult], _Job] = {}
         self.serial = jobs <= 1 or plan.debug
+        self.resolved: set[Any] = set()
         self.stats = plan.stats
         for name in ("files", "cached", "prefiltered", "passed", "parsed", "parsed_bytes", "workers"):
             self.stats[name] = 0
@@ -77,6 +83,7 @@ class _Scheduler:
     def add(self, index: int, file: "DiscoveredFile") -> None:
         plan = self.plan
         if file.relpath in plan.buffers:  # editor buffers: never cached, read by the engine
+            self._resolve(file.kind)
             self._finished(index, engine.scan_file(file, plan), None)
             return
         key = None
@@ -96,10 +103,20 @@ class _Scheduler:
         if error is None:
             self.stats["prefiltered"] += 1
             self.stats["passed"] += fires
+        if fires:
+            self._resolve(file.kind)
         if error is None and (fires or repo_facts.needs_facts(file.kind, file.relpath)):
             self._queue(_Job(index, file, read, key, fires, len(data or b"")))
         else:
             self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key)
+
+    def _resolve(self, kind: Any) -> None:
+        """Real rule objects for `kind` from here on (their modules are imported now)."""
+        if kind not in self.resolved:
+            self.resolved.add(kind)
+            from kzai_lint import lazy_rules
+
+            lazy_rules.resolve_all(self.plan.rules, [kind])
 
     def _queue(self, job: _Job) -> None:
         self.stats["parsed"] += 1
@@ -202,6 +219,9 @@ _PLAN: "engine.ScanPlan | None" = None
 def _new_pool(plan: "engine.ScanPlan", jobs: int) -> ProcessPoolExecutor:
     """A fork pool that inherits the plan and the loaded parser; spawn where fork is missing."""
     global _PLAN
+    from kzai_lint import lazy_rules
+
+    lazy_rules.resolve_all(plan.rules)  # imported once here, not in every worker
     _preload()
     for stream in (sys.stdout, sys.stderr):  # a forked child must not repeat buffered output
         try:

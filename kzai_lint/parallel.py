@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from kzai_lint import engine
 from kzai_lint import facts as repo_facts
+from kzai_lint.cache_manifest import signature
 
 if TYPE_CHECKING:
     from kzai_lint.discovery import DiscoveredFile
@@ -51,6 +52,7 @@ class _Job:
     key: str | None
     fires: bool
     size: int
+    sig: Any = None  # the file's stat signature when it was read (the cache manifest's key)
 
 
 def scan_files(files: Sequence["DiscoveredFile"], plan: "engine.ScanPlan", jobs: int) -> list["engine.FileResult"]:
@@ -86,15 +88,28 @@ class _Scheduler:
             self._resolve(file.kind)
             self._finished(index, engine.scan_file(file, plan), None)
             return
-        key = None
-        raw = _raw_bytes(file, plan.settings) if plan.cache is not None else None
-        if plan.cache is not None and raw is not None:
-            key = plan.cache.key(file, raw)  # hashed before decoding: a hit never decodes
-            hit = plan.cache.get(key)
-            if hit is not None and hit.path == file.relpath:
-                self.stats["cached"] += 1
-                self._finished(index, hit, None)
-                return
+        key = sig = raw = None
+        if plan.cache is not None:
+            try:
+                info = os.stat(file.abspath)
+            except (OSError, ValueError):
+                info = None
+            if info is not None:
+                sig = signature(info)
+                hit = plan.cache.lookup(file, sig)  # untouched since hashed: not even opened
+                if hit is not None:
+                    self.stats["cached"] += 1
+                    self._finished(index, hit, None)
+                    return
+                raw = _raw_bytes(file, plan.settings, info)
+            if raw is not None:
+                key = plan.cache.key(file, raw)  # hashed before decoding: a hit never decodes
+                hit = plan.cache.get(key)
+                if hit is not None and hit.path == file.relpath:
+                    self.stats["cached"] += 1
+                    plan.cache.remember(file, sig, key, hit)
+                    self._finished(index, hit, None)
+                    return
         read = engine.read_text(file, plan.settings)
         text, data, error = read
         if key is not None and (error is not None or data != raw):
@@ -106,9 +121,9 @@ class _Scheduler:
         if fires:
             self._resolve(file.kind)
         if error is None and (fires or repo_facts.needs_facts(file.kind, file.relpath)):
-            self._queue(_Job(index, file, read, key, fires, len(data or b"")))
+            self._queue(_Job(index, file, read, key, fires, len(data or b""), sig))
         else:
-            self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key)
+            self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key, file, sig)
 
     def _resolve(self, kind: Any) -> None:
         """Real rule objects for `kind` from here on (their modules are imported now)."""
@@ -162,7 +177,9 @@ class _Scheduler:
             except Exception:  # noqa: BLE001 - a worker died or a result did not pickle
                 self.queued.append(job)
                 continue
-            self._finished(job.index, result, None)  # the worker stored it in the cache
+            if job.key is not None and self.plan.cache is not None:
+                self.plan.cache.remember(job.file, job.sig, job.key, result)  # the worker stored it
+            self._finished(job.index, result, None)
 
     def _abandon_pool(self) -> None:
         if self.pool is not None:
@@ -179,28 +196,32 @@ class _Scheduler:
             self.pool = None
         for job in self.queued:  # serial: small inputs, --jobs 1, or a pool that failed
             result = engine.scan_file(job.file, self.plan, read=job.read, fires=job.fires)
-            self._finished(job.index, result, job.key)
+            self._finished(job.index, result, job.key, job.file, job.sig)
         self.queued = []
+        if self.plan.cache is not None:
+            self.plan.cache.finish()
         assert all(r is not None for r in self.results)
         return self.results  # type: ignore[return-value]
 
-    def _finished(self, index: int, result: "engine.FileResult", key: str | None) -> None:
+    def _finished(self, index: int, result: "engine.FileResult", key: str | None, file: "DiscoveredFile | None" = None, sig: Any = None) -> None:
         self.results[index] = result
         if key is not None and self.plan.cache is not None:
-            self.plan.cache.put(key, result)
+            packed = self.plan.cache.put(key, result)
+            if packed is not None and file is not None:
+                self.plan.cache.remember(file, sig, key, result, packed)
         self.done += 1
         if self.plan.progress is not None:
             self.plan.progress(self.done, self.total)
 
 
-def _raw_bytes(file: "DiscoveredFile", settings: Any) -> bytes | None:
+def _raw_bytes(file: "DiscoveredFile", settings: Any, info: os.stat_result) -> bytes | None:
     """The bytes `engine.read_text` reads (the cache key), without decoding them; None when it
-    would not read the file (not a regular file, over its size limit, unreadable)."""
+    would not read the file (not a regular file, over its size limit, unreadable). `info` is
+    the file's `os.stat`."""
     from kzai_lint.limits import DATA_HEAD_BYTES, Limits
 
     limit, _ = Limits.of(settings).read_limit(file.kind)
     try:
-        info = os.stat(file.abspath)
         if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
             return None
         with open(file.abspath, "rb") as fh:

@@ -76,14 +76,18 @@ def check(
     `jobs` 0 means the config's `jobs`, else the number of CPUs. `cache` reuses per-file results
     from `cache_dir` (default: the config's `cache-dir`, else `.kzai_lint_cache` in the root)."""
     from kzai_lint import buffers as buffers_mod
-    from kzai_lint import diffmode, project
+    from kzai_lint import project
 
     resolved = [Path(p) for p in paths] or [Path(".")]
     for p in resolved:
         if not p.exists() and not buffers_mod.is_buffered(p, buffers or {}):
             raise UsageError(f"path does not exist: {p}")
     root = scan_root(resolved)
-    changes = diffmode.changed_lines(root, changed_since) if changed_since is not None else None
+    changes = None
+    if changed_since is not None:
+        from kzai_lint import diffmode
+
+        changes = diffmode.changed_lines(root, changed_since)
     if settings is None:
         start = project.settings_start(resolved, root)
         settings = load_settings(start if start.is_dir() else start.parent, config_file)
@@ -112,7 +116,11 @@ def check(
         result = baseline_mod.apply(result, recorded)
     if loaded.warnings:
         result = replace(result, warnings=(*plugin_warnings(settings, root, loaded), *result.warnings))
-    return diffmode.restrict(result, changes) if changes is not None else result
+    if changes is not None:
+        from kzai_lint import diffmode
+
+        return diffmode.restrict(result, changes)
+    return result
 
 
 def plugin_warnings(settings: Settings, root: Path, loaded: registry.LoadedPacks) -> tuple[RunWarning, ...]:

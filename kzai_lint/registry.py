@@ -137,6 +137,11 @@ def builtin_pack() -> RulePack:
 BUILTIN_DESCRIPTION = "Article 17 rules shipped with kzai-lint"
 _BUILTINS: list[RulePack] = []
 """The built-in pack objects made in this process: the real one and the stand-in one."""
+_STAND_IN_PACKS: list[RulePack] = []
+
+
+def _is_stand_in_pack(pack: Any) -> bool:
+    return any(pack is p for p in _STAND_IN_PACKS)
 
 
 def is_builtin_pack(pack: Any) -> bool:
@@ -156,6 +161,7 @@ def lazy_builtin_pack() -> RulePack:
     rules = tuple(lazy_rules.stand_in(tuple(r)) for r in records)
     pack = RulePack(BUILTIN, __version__, rules, description=BUILTIN_DESCRIPTION, distribution="kzai-lint", origin="builtin")
     _BUILTINS.append(pack)
+    _STAND_IN_PACKS.append(pack)
     return pack
 
 
@@ -391,8 +397,14 @@ def _validated(packs: tuple[RulePack, ...]) -> Catalogue:
     cached = _STATE.validated.get(key)
     if cached is not None:
         return cached[1]
-    catalogue = pack_catalogue(packs)
-    validate(packs, catalogue)
+    if len(packs) == 1 and _is_stand_in_pack(packs[0]):
+        # Built from the records of the real pack, which `_builtin_records` validated.
+        from kzai_lint import catalogue as catalogue_mod
+
+        catalogue = catalogue_mod.load()
+    else:
+        catalogue = pack_catalogue(packs)
+        validate(packs, catalogue)
     for pack in packs:
         for rule in pack.rules:
             if rule.__dict__.get("pack") != pack.name:

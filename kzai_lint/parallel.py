@@ -5,8 +5,9 @@ The main process reads each file once, looks its content hash up in the cache (`
 the keyword prefilter; files no rule can match are finished right there (a few text facts, no
 parse). The rest is parse work. A pool only pays when there is enough of it (a fork pool starts
 in ~6 ms, parsing 0.5 MB with libcst takes about as long as reading a large tree), so the files
-are queued until `POOL_MIN_BYTES` of them have passed the prefilter; the pool then starts and
-parses them while the main process goes on reading. Below the threshold, with `--jobs 1`,
+are queued until `POOL_MIN_BYTES` of them have passed the prefilter (or two, when more than
+`EARLY_POOL_FILES` files are still to be read); the pool then starts and parses them while the
+main process goes on reading. Below the threshold, with `--jobs 1`,
 `--debug`, or when the pool cannot start or breaks, the queue is parsed serially.
 
 Workers get the bytes already read (so the cache key always matches what was parsed), return
@@ -19,11 +20,9 @@ import the rule modules again).
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 import sys
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -32,12 +31,17 @@ from kzai_lint import facts as repo_facts
 from kzai_lint.cache_manifest import signature
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor  # imported with the first pool
+
     from kzai_lint.discovery import DiscoveredFile
 
 __all__ = ["POOL_MIN_BYTES", "auto_jobs", "scan_files"]
 
 POOL_MIN_BYTES = 512 * 1024
 """Bytes of prefilter-passing files above which a process pool is started (tests set it to 0)."""
+EARLY_POOL_FILES = 1000
+"""Files still to be read above which the pool starts with the second file to parse, not after
+`POOL_MIN_BYTES`: a large tree will find more, and the second CPU would idle meanwhile."""
 IN_FLIGHT_PER_WORKER = 16
 """Files handed to the pool ahead of the workers, per worker: bounds the text held in memory."""
 
@@ -141,7 +145,8 @@ class _Scheduler:
             return
         self.queued.append(job)
         self.queued_bytes += job.size
-        if not self.serial and self.queued_bytes >= POOL_MIN_BYTES and len(self.queued) >= 2:
+        large = self.total - job.index - 1 >= EARLY_POOL_FILES
+        if not self.serial and len(self.queued) >= 2 and (self.queued_bytes >= POOL_MIN_BYTES or large):
             self._start_pool()
 
     # ---- the pool ---------------------------------------------------------------------------
@@ -166,6 +171,8 @@ class _Scheduler:
             return
         self.in_flight[future] = job
         if len(self.in_flight) >= IN_FLIGHT_PER_WORKER * self.jobs:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
             finished, _ = wait(list(self.in_flight), return_when=FIRST_COMPLETED)
             self._collect(finished)
 
@@ -191,6 +198,8 @@ class _Scheduler:
     # ---- the end ------------------------------------------------------------------------------
     def finish(self) -> list["engine.FileResult"]:
         if self.pool is not None:
+            from concurrent.futures import wait
+
             self._collect(wait(list(self.in_flight)).done)
             self.pool.shutdown(wait=True)
             self.pool = None
@@ -249,6 +258,9 @@ def _new_pool(plan: "engine.ScanPlan", jobs: int) -> ProcessPoolExecutor:
             stream.flush()
         except (AttributeError, ValueError, OSError):
             pass
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if "fork" in multiprocessing.get_all_start_methods():
         _PLAN = plan
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))

@@ -4,10 +4,12 @@ Inside a git work tree we ask git (`ls-files --cached --others --exclude-standar
 files are skipped exactly as git skips them; without git we walk the tree. Virtualenvs, caches,
 build outputs and site-packages are always skipped, and symlinks never lead out of the root.
 
-A cached run spends most of its time here, so the walk uses `os.scandir` (the link bit of each
-entry without a system call), names are classified by string splitting, and a folder's real
-path is resolved once; tests/test_discovery_equivalence.py pins the results to the original
-pathlib implementation (tests/_discovery_reference.py) on trees with links in and out.
+A cached run spends much of its time here, so the walk uses `os.scandir` (the link bit of each
+entry without a system call), names are classified by string splitting, and what depends only
+on a file's folder (default skips, excluded folder names, its real path, hence whether a file
+that is not a link is inside) is worked out once per folder; tests/test_discovery_equivalence.py
+pins the results to the original pathlib implementation (tests/_discovery_reference.py) on trees
+with links in and out.
 """
 from __future__ import annotations
 
@@ -53,6 +55,11 @@ class Discovery:
 
 def classify(relpath: str) -> FileKind | None:
     name, parts = _name_and_folders(relpath)
+    return _classify_name(name, parts)
+
+
+def _classify_name(name: str, parts: Callable[[], Sequence[str]]) -> FileKind | None:
+    """`classify` for a lower-cased file name; `parts()` gives its lower-cased folder names."""
     suffix = _suffix(name)
     if suffix in (".py", ".pyi"):
         return FileKind.PYTHON
@@ -118,10 +125,18 @@ class _Excludes:
         if not self.rules:
             return False
         folder, _, name = relpath.rpartition("/")
-        for index, (whole, under, by_part, globstar, prefix) in enumerate(self.rules):
+        return self.in_folder(folder) or self.file(relpath, name)
+
+    def in_folder(self, folder: str) -> bool:
+        """Whether a `/`-free pattern matches one of `folder`'s names (same for all its files)."""
+        return bool(folder) and any(rule[2] and self._folder(folder, index) for index, rule in enumerate(self.rules))
+
+    def file(self, relpath: str, name: str) -> bool:
+        """The checks that depend on the file itself (its path and name)."""
+        for whole, under, by_part, globstar, prefix in self.rules:
             if whole(relpath) or under(relpath):
                 return True
-            if by_part and (whole(name) is not None or (folder and self._folder(folder, index))):
+            if by_part and whole(name) is not None:
                 return True
             if globstar and (relpath + "/").startswith(prefix):
                 return True
@@ -214,11 +229,6 @@ def _walk(root: Path) -> list[tuple[str, bool]]:
     return out
 
 
-def _inside(path: Path, root: Path) -> bool:
-    real, base = _real(str(path)), _real(str(root))
-    return _within(real, base)
-
-
 def _within(real: str, base: str) -> bool:
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
@@ -238,16 +248,6 @@ def _real(path: str, is_link: bool | None = None) -> str:
     if real_parent is None:
         real_parent = _REAL_DIRS[parent] = os.path.realpath(parent)
     return os.path.join(real_parent, name)
-
-
-def _escapes(abspath: str, walked: Path, root: Path, explicit: bool) -> bool:
-    """A walked file must really be inside the root (`git ls-files` lists symlinks as files,
-    and a directory argument may itself be a link out), or inside the directory walked when that
-    is written outside the root; a file named on the command line must not be a link out."""
-    if explicit:
-        return os.path.islink(abspath) and not _inside(Path(abspath), root)
-    written_inside = not os.path.relpath(walked, root).startswith("..")
-    return not _inside(Path(abspath), root if written_inside else walked)
 
 
 def discover(paths: Iterable[Path], root: Path, exclude: Sequence[str], *, explicit_files_ok: bool = True) -> Discovery:
@@ -277,29 +277,77 @@ def discover(paths: Iterable[Path], root: Path, exclude: Sequence[str], *, expli
         # Where a walked file must really be: the root, or the folder walked when it is written
         # outside the root (computed once per path, not per file).
         walked_base = real_root if explicit or not os.path.relpath(path, root).startswith("..") else _real(str(path))
+        folders: dict[str, tuple[bool, bool, Callable[[], list[str]]]] = {}
+        prefix = root_text if root_text.endswith(os.sep) else root_text + os.sep
         for rel, link in candidates:
-            if not explicit and (_always_skipped(rel) or excluded(rel)):
-                continue
-            if explicit and excluded(rel) and not explicit_files_ok:
-                continue
-            abspath = _join(root_text, rel)
-            if link is None:  # not walked: whether it exists and is a link costs one lstat
+            folder, _, name = rel.rpartition("/")
+            if explicit:
+                if excluded(rel) and not explicit_files_ok:
+                    continue
+                abspath = _join(root_text, rel)
                 try:
                     link = stat.S_ISLNK(os.lstat(abspath).st_mode)
                 except (OSError, ValueError):
                     continue
-            if (link and not _within(os.path.realpath(abspath), real_root)) if explicit else not _within(_real(abspath, link), walked_base):
-                if classify(rel) is not None:
-                    outside.append(rel)
-                continue
+                if link and not _within(os.path.realpath(abspath), real_root):
+                    if classify(rel) is not None:
+                        outside.append(rel)
+                    continue
+                lowered, parts = _name_and_folders(rel)
+            else:
+                # Per folder: skipped or excluded by a folder name; whether a file (not a link) in
+                # it is inside (its real path is the folder's plus its name); its names for kinds.
+                known = folders.get(folder)
+                if known is None:
+                    known = folders[folder] = _folder_facts(folder, excluded, root_text, walked_base)
+                hidden, inside, parts = known
+                if hidden or excluded.rules and excluded.file(rel, name):
+                    continue
+                plain = _plain(rel)
+                abspath = prefix + rel if plain else _join(root_text, rel)
+                if link is None:  # listed by git: whether it exists and is a link costs one lstat
+                    try:
+                        link = stat.S_ISLNK(os.lstat(abspath).st_mode)
+                    except (OSError, ValueError):
+                        continue
+                if link or not plain or name == "..":
+                    inside = _within(_real(abspath, link), walked_base)
+                if not inside:
+                    if classify(rel) is not None:
+                        outside.append(rel)
+                    continue
+                lowered, parts = (name.lower(), parts) if plain else _name_and_folders(rel)
             every.append(rel)
             if _is_weight(rel):
                 weights.append(rel)
                 continue
-            kind = classify(rel)
+            kind = _classify_name(lowered, parts)
             if kind is not None and rel not in found:
                 found[rel] = DiscoveredFile(abspath, rel, kind)
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(sorted(set(weights))), tuple(sorted(set(every))), tuple(sorted(set(outside) - set(found))))
+
+
+def _folder_facts(folder: str, excluded: "_Excludes", root_text: str, walked_base: str) -> tuple[bool, bool, Callable[[], list[str]]]:
+    """(skipped or excluded, a non-link file in it is inside `walked_base`, its lower-cased
+    names) for the files of `folder` (relative to the root) found by a walk or git."""
+    hidden = _always_skipped(folder + "/x") or excluded.in_folder(folder)
+    if hidden:
+        return True, False, list
+    real = _real(_join(root_text, f"{folder}/x" if folder else "x"), False)  # the folder's, plus "/x"
+    inside = _within(real, walked_base)
+    pieces = folder.split("/") if folder else []
+    if "" in pieces or "." in pieces:
+        return False, inside, lambda: [p.lower() for p in PurePosixPath(folder + "/x").parts[:-1]]
+    lowered = [p.lower() for p in pieces]
+    return False, inside, lambda: lowered
+
+
+def _plain(rel: str) -> bool:
+    """A relative POSIX path that `_join` may simply append (no empty or `.` parts)."""
+    if os.sep != "/":
+        return False
+    pieces = rel.split("/")
+    return "" not in pieces and "." not in pieces
 
 
 def _join(root: str, rel: str) -> str:

@@ -19,7 +19,6 @@ unwritable file is simply recomputed; nothing needs the network.
 """
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -93,6 +92,7 @@ def stamp() -> str:
     """The hash naming this installation's index file (see the module docstring)."""
     if _STATE.stamp is None:
         import _sre
+        import hashlib
 
         from kzai_lint import __version__
 

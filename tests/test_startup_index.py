@@ -172,3 +172,47 @@ def test_stand_ins_and_real_classes_find_the_same(name: str, tmp_path: Path, mon
     monkeypatch.setattr(registry, "lazy_builtin_pack", registry.builtin_pack)
     real = check([root], jobs=1)
     assert (lazy.findings, lazy.errors, lazy.warnings, lazy.rules_run) == (real.findings, real.errors, real.warnings, real.rules_run)
+
+
+DATACLASSES = """
+import dataclasses, inspect, json, sys
+from typing import Optional
+from kzai_lint import codegen_cache
+if sys.argv[1] == "on":
+    codegen_cache.install()
+
+@dataclasses.dataclass(frozen=True, slots=True, order=True)
+class Point:
+    x: int
+    y: Optional[str] = None
+    tags: tuple = ()
+
+@dataclasses.dataclass
+class Box:
+    items: list = dataclasses.field(default_factory=list)
+    size: int = dataclasses.field(default=3, repr=False)
+
+p, q = Point(1, "a"), Point(1, "a")
+facts = [repr(p), p == q, hash(p) == hash(q), p < Point(2), str(inspect.signature(Point)), repr(Point.__init__.__annotations__),
+         repr(Box()), Box() == Box(), Point.__init__.__code__.co_filename, Point.__doc__]
+try:
+    p.x = 3
+except dataclasses.FrozenInstanceError:
+    facts.append("frozen")
+store = codegen_cache._STORE
+facts.append(None if store is None else sum(len(v) for v in store.new.values()))
+print(json.dumps(facts))
+"""
+
+
+def test_dataclasses_from_the_code_cache_behave_the_same(tmp_path: Path) -> None:
+    env = child_env(tmp_path / "index")
+    runs = []
+    for mode in ("off", "on", "on"):
+        done = subprocess.run([sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0, done.stderr
+        runs.append(__import__("json").loads(done.stdout.splitlines()[-1]))
+    without, compiling, cached = runs
+    assert without[:-1] == compiling[:-1] == cached[:-1]
+    assert without[-1] is None and compiling[-1] > 0 and cached[-1] == 0  # the third run compiled nothing
+    assert list((tmp_path / "index").glob("dataclass-code-*.marshal"))

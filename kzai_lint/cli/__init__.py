@@ -17,6 +17,17 @@ from kzai_lint import __version__, codegen_cache
 
 codegen_cache.install()  # the CLI's process: dataclasses (ours, libcst's) reuse compiled code
 
+
+def _tune_gc() -> None:
+    """A run allocates mostly long-lived objects (results, syntax trees, the cache manifest);
+    with the default threshold (700) the collector walks them over and over: 3-4% of a run's
+    instructions. A larger first generation keeps cycles collected, just less often. Only the
+    command line does this: the API leaves the embedding process's settings alone."""
+    import gc
+
+    first, second, third = gc.get_threshold()
+    gc.set_threshold(max(first, 10_000), max(second, 20), max(third, 20))
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -90,6 +101,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _tune_gc()
     try:
         cli.main(args=argv, prog_name="kzai-lint", standalone_mode=False)
     except SystemExit as exc:

@@ -62,9 +62,14 @@ class _Job:
 def scan_files(files: Sequence["DiscoveredFile"], plan: "engine.ScanPlan", jobs: int) -> list["engine.FileResult"]:
     """Results in the order of `files`; counters in `plan.stats`."""
     scheduler = _Scheduler(plan, jobs, len(files))
+    stats = scheduler.from_manifest(files)
     for index, file in enumerate(files):
-        scheduler.add(index, file)
+        if scheduler.results[index] is None:
+            scheduler.add(index, file, stats.get(index, _NOT_STATTED))
     return scheduler.finish()
+
+
+_NOT_STATTED: Any = object()
 
 
 class _Scheduler:
@@ -86,7 +91,36 @@ class _Scheduler:
         self.stats["files"] = total
 
     # ---- per file, in the main process ----------------------------------------------------
-    def add(self, index: int, file: "DiscoveredFile") -> None:
+    def from_manifest(self, files: Sequence["DiscoveredFile"]) -> dict[int, os.stat_result | None]:
+        """Finish every file the cache manifest knows unchanged (by its `stat`: not opened), in
+        one tight loop; returns the `stat` of the others, which `add` then reads and hashes."""
+        plan, cache = self.plan, self.plan.cache
+        if cache is None:
+            return {}
+        infos: dict[int, os.stat_result | None] = {}
+        results, progress, buffers = self.results, plan.progress, plan.buffers
+        hits = 0
+        for index, file in enumerate(files):
+            if file.relpath in buffers:
+                continue
+            try:
+                info = os.stat(file.abspath)
+            except (OSError, ValueError):
+                infos[index] = None
+                continue
+            hit = cache.lookup(file, signature(info))
+            if hit is None:
+                infos[index] = info
+                continue
+            results[index] = hit
+            hits += 1
+            self.done += 1
+            if progress is not None:
+                progress(self.done, self.total)
+        self.stats["cached"] += hits
+        return infos
+
+    def add(self, index: int, file: "DiscoveredFile", info: Any = _NOT_STATTED) -> None:
         plan = self.plan
         if file.relpath in plan.buffers:  # editor buffers: never cached, read by the engine
             self._resolve(file.kind)
@@ -94,10 +128,11 @@ class _Scheduler:
             return
         key = sig = raw = None
         if plan.cache is not None:
-            try:
-                info = os.stat(file.abspath)
-            except (OSError, ValueError):
-                info = None
+            if info is _NOT_STATTED:
+                try:
+                    info = os.stat(file.abspath)
+                except (OSError, ValueError):
+                    info = None
             if info is not None:
                 sig = signature(info)
                 hit = plan.cache.lookup(file, sig)  # untouched since hashed: not even opened

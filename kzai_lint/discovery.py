@@ -17,7 +17,6 @@ import fnmatch
 import os
 import re
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Sequence
@@ -165,6 +164,8 @@ def _always_skipped(relpath: str) -> bool:
 def _git_files(root: Path) -> list[str] | None:
     if not _may_be_in_git(root):
         return None  # `git ls-files` would fail: not worth starting it (~8 ms)
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],

@@ -16,7 +16,6 @@ import functools
 import hashlib
 import marshal
 import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -404,7 +403,11 @@ def builtin_digest() -> str:
 
 def _fresh_documents() -> list[tuple[str, Any]]:
     _, codec, blob = _builtin_documents()
-    return marshal.loads(blob) if codec == "marshal" else pickle.loads(blob)  # type: ignore[no-any-return]
+    if codec == "marshal":
+        return marshal.loads(blob)  # type: ignore[no-any-return]
+    import pickle  # our own bytes (a document marshal could not hold), made in this process
+
+    return pickle.loads(blob)  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=1)
@@ -415,6 +418,8 @@ def _builtin_documents() -> tuple[str, str, bytes]:
     indexed = startup_index.get("catalogue/documents", _indexable_documents)
     if indexed is not None:
         return indexed[0], "marshal", indexed[1]
+    import pickle
+
     digest, docs = _parse_documents()
     return digest, "pickle", pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
 

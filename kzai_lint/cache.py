@@ -66,6 +66,9 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self.manifest = Manifest(self.folder, run_key, unpack_result)
+        #: the folder was created by this run: no entry to look for (a cold run opened 3,000
+        #: missing files to learn that)
+        self.empty = False
 
     def lookup(self, file: "DiscoveredFile", sig: Signature) -> "FileResult | None":
         """The result of a file whose `stat` signature is the one recorded (`cache_manifest`)."""
@@ -95,6 +98,9 @@ class ResultCache:
 
     def get(self, key: str) -> "FileResult | None":
         """The stored result, or None when absent or unusable (it is then rewritten)."""
+        if self.empty:
+            self.misses += 1
+            return None
         try:
             fd = os.open(self.folder / f"{key}.json", os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except OSError:
@@ -109,9 +115,11 @@ class ResultCache:
             if not isinstance(entry, dict) or entry.get("schema") != SCHEMA or entry.get("key") != key:
                 raise ValueError("not an entry of this cache")
             result = entry["result"]
+            if isinstance(result, list):
+                result = unpack_result(result)  # the compact form of a plain result
             if type(result).__name__ != "FileResult":
                 raise ValueError("not a file result")
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
             self.misses += 1
             return None
         self.hits += 1
@@ -123,11 +131,12 @@ class ResultCache:
         if any(error.kind in _TRANSIENT_ERRORS for error in result.errors):
             return None
         try:
-            encoded = _encode(result)
-            text = json.dumps({"schema": SCHEMA, "key": key, "result": encoded}, separators=(",", ":"), ensure_ascii=False)
+            # A plain result is stored in its compact form (no tagged encoding to build or decode).
+            stored = _encode(result) if not _simple(result) else None
+            packed = _pack_encoded(result, stored)
+            text = json.dumps({"schema": SCHEMA, "key": key, "result": packed if stored is None else stored}, separators=(",", ":"), ensure_ascii=False)
         except _Unencodable:
             return None
-        packed = _pack_encoded(result, encoded)
         final = self.folder / f"{key}.json"
         temp = self.folder / f".{key}.{os.getpid()}.tmp"
         try:
@@ -164,7 +173,7 @@ def open_cache(directory: Path, *, settings: Any, rules: Sequence["Rule"], packs
     key = run_key(settings=settings, rules=rules, packs=packs, use_prefilter=use_prefilter)
     cache = ResultCache(directory, key)
     try:
-        fresh = not cache.folder.is_dir()
+        fresh = cache.empty = not cache.folder.is_dir()
         cache.folder.mkdir(parents=True, exist_ok=True)
         _mark(directory)
         if fresh:
@@ -374,8 +383,8 @@ def _simple(result: "FileResult") -> bool:
     if result.findings or result.errors or result.warnings or type(result.path) is not str or type(result.scanned) is not bool:
         return False
     for key, values in result.facts.items():
-        if type(key) is not str or type(values) is not list:
-            return False
+        if type(key) is not str or key.startswith("$") or type(values) is not list:
+            return False  # (a `$` key would read as a tag of the entry codec)
         for value in values:
             if type(value) is not tuple or any(type(v) not in _PLAIN for v in value):
                 return False

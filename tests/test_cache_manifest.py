@@ -116,3 +116,19 @@ def test_packed_results_unpack_to_equal_results(result: FileResult) -> None:
 
 def test_results_that_depend_on_the_moment_are_not_packed() -> None:
     assert pack_result(FileResult("a.py", errors=(FileError("a.py", "timeout", "over"),))) is None
+
+
+def test_entries_round_trip_in_either_form_and_bad_ones_miss(tmp_path: Path) -> None:
+    from kzai_lint.cache import ResultCache
+
+    cache = ResultCache(tmp_path, "k")
+    cache.folder.mkdir()
+    plain = FileResult("a.py", facts={"imports": [("os",)]})
+    rich = FileResult("b.py", findings=(FINDING,))
+    assert cache.put("p", plain) is not None and cache.put("r", rich) is not None
+    assert cache.get("p") == plain and cache.get("r") == rich
+    for bad in (b'{"schema":1,"key":"x","result":[0,"a.py"]}', b'{"schema":1,"key":"x","result":[0,1,true,{}]}', b'{"schema":1,"key":"x","result":[9]}'):
+        (cache.folder / "x.json").write_bytes(bad)
+        assert cache.get("x") is None
+    cache.empty = True  # a folder this run created: nothing to read
+    assert cache.get("p") is None

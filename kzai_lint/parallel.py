@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from kzai_lint import engine
 from kzai_lint import facts as repo_facts
-from kzai_lint.cache_manifest import signature
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor  # imported with the first pool
@@ -97,6 +96,8 @@ class _Scheduler:
         plan, cache = self.plan, self.plan.cache
         if cache is None:
             return {}
+        from kzai_lint.cache_manifest import signature
+
         infos: dict[int, os.stat_result | None] = {}
         results, progress, buffers = self.results, plan.progress, plan.buffers
         hits = 0
@@ -134,6 +135,8 @@ class _Scheduler:
                 except (OSError, ValueError):
                     info = None
             if info is not None:
+                from kzai_lint.cache_manifest import signature
+
                 sig = signature(info)
                 hit = plan.cache.lookup(file, sig)  # untouched since hashed: not even opened
                 if hit is not None:

@@ -162,16 +162,19 @@ def _keywords(self: Rule) -> Any:
 
 
 def _keywords_for(self: Rule, settings: Any) -> Any:
-    """From the record; for a rule whose keywords depend on the settings (it overrides
-    `keywords_for`), from the startup index per settings, options and rule; else the real rule's."""
+    """From the record when the rule runs as recorded (built-in catalogue, no options, no
+    `keywords_for` of its own); otherwise from the startup index per rule, settings, options and
+    catalogue identity, computed by the real rule the first time."""
     usable, words = _static_keywords(self)
     if usable:
         return words
-    if not _builtin_catalogue(self):
-        return resolve(self).keywords_for(settings)
+    from kzai_lint import catalogue as catalogue_mod
     from kzai_lint import startup_index
 
-    key = f"keywords/{self.meta.id}/{_settings_key(settings, self.options)}"
+    made_of = catalogue_mod.identity(self.catalogue)  # e.g. extended by an installed pack
+    if made_of is None:
+        return resolve(self).keywords_for(settings)
+    key = f"keywords/{self.meta.id}/{_settings_key(settings, self.options, made_of)}"
 
     def compute() -> list[Any]:
         found = resolve(self).keywords_for(settings)
@@ -184,8 +187,9 @@ def _keywords_for(self: Rule, settings: Any) -> Any:
 _SETTINGS_KEYS: dict[int, tuple[Any, str]] = {}
 
 
-def _settings_key(settings: Any, options: Any) -> str:
-    """A hash of every settings value (and the rule's options): keywords may read any of them."""
+def _settings_key(settings: Any, options: Any, catalogue: str) -> str:
+    """A hash of every settings value, the rule's options and the catalogue's identity: keywords
+    may depend on any of them."""
     import hashlib
 
     from kzai_lint.canonical import canonical
@@ -196,7 +200,7 @@ def _settings_key(settings: Any, options: Any) -> str:
         known = _SETTINGS_KEYS[id(settings)] = (settings, text)
         while len(_SETTINGS_KEYS) > 8:
             del _SETTINGS_KEYS[next(iter(_SETTINGS_KEYS))]
-    text = known[1] + "\0" + repr(canonical(options))
+    text = known[1] + "\0" + repr(canonical(options)) + "\0" + catalogue
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

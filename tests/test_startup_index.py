@@ -216,3 +216,25 @@ def test_dataclasses_from_the_code_cache_behave_the_same(tmp_path: Path) -> None
     assert without[:-1] == compiling[:-1] == cached[:-1]
     assert without[-1] is None and compiling[-1] > 0 and cached[-1] == 0  # the third run compiled nothing
     assert list((tmp_path / "index").glob("dataclass-code-*.marshal"))
+
+
+EXTENSION = {
+    "models": {"acme/moodnet-xl": {"capability": "emotion_face", "source": "test"}},
+    "calls": [{"name": "moodlib.read_face", "role": "operation", "capabilities": ["emotion_face"]}],
+}
+
+
+@pytest.mark.parametrize("system", [{}, {"mode": "local", "autonomy": "high"}])
+def test_stand_ins_follow_an_extended_catalogue(system: dict[str, Any], tmp_path: Path) -> None:
+    """With a pack's catalogue extension the keywords come from the index per catalogue
+    identity, computed by the real rule: the same words as the real class."""
+    settings = Settings(root=tmp_path, system=system)
+    extended = catalogue.extend(catalogue.load(), EXTENSION)
+    assert catalogue.identity(extended) not in (None, catalogue.identity(catalogue.load()))
+    assert catalogue.identity(catalogue.extend(catalogue.load(), EXTENSION)) == catalogue.identity(extended)
+    for real, stand_in in zip(registry.builtin_rules(), stand_ins()):
+        expected = real(extended, None).keywords_for(settings)
+        for _ in range(2):  # computed, then from the index
+            found = stand_in(extended, None).keywords_for(settings)
+            assert (None if expected is None else set(expected)) == (None if found is None else set(found)), real.meta.id
+    assert any("moodlib" in w for r in registry.builtin_rules() for w in (r(extended, None).keywords_for(settings) or ()))

@@ -472,14 +472,29 @@ def _known_extra_sections(doc: Mapping[str, Any]) -> set[str]:
 @functools.lru_cache(maxsize=1)
 def load() -> Catalogue:
     """The built-in catalogue (cached per process)."""
-    return build(builtin_raw())
+    catalogue = build(builtin_raw())
+    catalogue.__dict__["_identity"] = builtin_digest()
+    return catalogue
 
 
 def extend(base: Catalogue, extension: Mapping[str, Any]) -> Catalogue:
     """A catalogue with a plugin's extension merged in (same YAML shape as the built-in files)."""
     raw = builtin_raw()
     _merge(raw, extension, "extension", EXTRA_SECTIONS | _known_extra_sections(extension))
-    return build(raw)
+    catalogue = build(raw)
+    from kzai_lint.canonical import canonical
+
+    text = builtin_digest() + "\0" + repr(canonical(extension))
+    catalogue.__dict__["_identity"] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return catalogue
+
+
+def identity(catalogue: Catalogue) -> str | None:
+    """A hash of what a catalogue was made from (the shipped files, and the extension merged in
+    by `extend`); None for one `build` made from other data. Equal hashes, equal catalogues: the
+    startup index keys what rules compute from a catalogue by it."""
+    found = catalogue.__dict__.get("_identity")
+    return found if isinstance(found, str) else None
 
 
 def match_glob(name: str, patterns: Iterable[str]) -> bool:

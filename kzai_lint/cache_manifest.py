@@ -64,6 +64,13 @@ class Manifest:
         self.records: dict[str, tuple[Signature, str, Packed]] | None = None
         self.changed = False
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Workers started by spawn get the plan pickled: they store entries, never look up,
+        so the records (a few MB for a large tree) stay in the main process."""
+        state = dict(self.__dict__)
+        state["records"], state["changed"] = None, False
+        return state
+
     def _load(self) -> dict[str, tuple[Signature, str, Packed]]:
         if self.records is None:
             self.records = _acyclic(self._read)

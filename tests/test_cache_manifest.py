@@ -132,3 +132,17 @@ def test_entries_round_trip_in_either_form_and_bad_ones_miss(tmp_path: Path) -> 
         assert cache.get("x") is None
     cache.empty = True  # a folder this run created: nothing to read
     assert cache.get("p") is None
+
+
+def test_a_pickled_manifest_leaves_its_records_behind(make_repo: Callable[..., Path], tmp_path: Path, trusting: None) -> None:
+    import pickle
+
+    from kzai_lint.cache import ResultCache
+
+    root = make_repo({"app/maths.py": PLAIN})
+    check([root], cache=True, cache_dir=tmp_path / "c")
+    (folder,) = [p for p in (tmp_path / "c").iterdir() if p.is_dir()]
+    cache = ResultCache(tmp_path / "c", folder.name)
+    assert cache.manifest._load()
+    copied = pickle.loads(pickle.dumps(cache))
+    assert copied.manifest.records is None and copied.manifest.changed is False

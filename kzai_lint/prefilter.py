@@ -117,8 +117,8 @@ def _emit(node: dict[str, Any]) -> str:
     if _END in node:
         return ""
     by_rest: dict[str, list[str]] = {}
-    for ch in node:
-        by_rest.setdefault(_emit(node[ch]), []).append(ch)
+    for ch, child in node.items():
+        by_rest.setdefault(_emit(child), []).append(ch)
     groups = sorted(((sorted(chars, key=_rank), rest) for rest, chars in by_rest.items()), key=lambda g: _rank(g[0][0]))
     branches = [(re.escape(chars[0]) if len(chars) == 1 else _char_class(chars)) + rest for chars, rest in groups]
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

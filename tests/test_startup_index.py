@@ -22,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def run_python(code: str, env: dict[str, str], cwd: Path | None = None) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -58,7 +58,7 @@ def scan(root: Path, index: Path | str, *args: str) -> tuple[list[str], str, str
 
     with tempfile.TemporaryDirectory() as out:  # the report is not written into the scanned tree
         report = Path(out) / "out.json"
-        done = subprocess.run([sys.executable, "-c", SCAN, str(report), *args], capture_output=True, text=True, timeout=300, cwd=root, env=child_env(index))
+        done = subprocess.run([sys.executable, "-c", SCAN, str(report), *args], capture_output=True, text=True, timeout=300, cwd=root, env=child_env(index), check=False)
         assert done.returncode == 0, done.stderr
         modules, libcst = done.stdout.splitlines()[-2:]
         return json.loads(modules), libcst, report.read_text(encoding="utf-8")
@@ -70,13 +70,13 @@ def test_runs_that_analyse_nothing_import_no_file_rule_and_no_libcst(tmp_path: P
     (repo / "a.py").write_text("import os\n\nHOME = os.environ.get('HOME')\n", encoding="utf-8")
     (repo / "b.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
     index = tmp_path / "index"
-    first_modules, _, first = scan(repo, index, "a.py", "b.py", "--no-cache")  # builds the index
+    _, _, first = scan(repo, index, "a.py", "b.py", "--no-cache")  # builds the index
     modules, libcst, again = scan(repo, index, "a.py", "b.py", "--no-cache")
     assert again == first and libcst == "False"
     assert not set(modules) & file_rule_only_modules(), set(modules) & file_rule_only_modules()
     # A warm run from the result cache: nothing is analysed either.
     scan(repo, index, ".")
-    modules, libcst, warm = scan(repo, index, ".")
+    modules, libcst, _ = scan(repo, index, ".")
     assert libcst == "False" and not set(modules) & file_rule_only_modules()
 
 
@@ -209,7 +209,7 @@ def test_dataclasses_from_the_code_cache_behave_the_same(tmp_path: Path) -> None
     env = child_env(tmp_path / "index")
     runs = []
     for mode in ("off", "on", "on"):
-        done = subprocess.run([sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, timeout=300, env=env)
+        done = subprocess.run([sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, timeout=300, env=env, check=False)
         assert done.returncode == 0, done.stderr
         runs.append(__import__("json").loads(done.stdout.splitlines()[-1]))
     without, compiling, cached = runs

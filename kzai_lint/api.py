@@ -15,6 +15,17 @@ from kzai_lint.model import RunResult, RunWarning
 from kzai_lint.rule import Rule
 
 
+class _Plan(ScanPlan):
+    """A ScanPlan whose per-kind rule lists are made once: the engine asks for them two or
+    three times per file, and each time tests every rule's class (0.1 s on 3,000 files)."""
+
+    def file_rules(self, kind: Any) -> list[Rule]:
+        known = self.__dict__.setdefault("_file_rules", {})
+        if kind not in known:
+            known[kind] = super().file_rules(kind)
+        return list(known[kind])
+
+
 def scan_root(paths: Sequence[Path]) -> Path:
     """The root findings are relative to: the one directory given, else the current directory."""
     if len(paths) == 1 and paths[0].is_dir():
@@ -65,19 +76,23 @@ def check(
     `jobs` 0 means the config's `jobs`, else the number of CPUs. `cache` reuses per-file results
     from `cache_dir` (default: the config's `cache-dir`, else `.kzai_lint_cache` in the root)."""
     from kzai_lint import buffers as buffers_mod
-    from kzai_lint import diffmode, project
+    from kzai_lint import project
 
     resolved = [Path(p) for p in paths] or [Path(".")]
     for p in resolved:
         if not p.exists() and not buffers_mod.is_buffered(p, buffers or {}):
             raise UsageError(f"path does not exist: {p}")
     root = scan_root(resolved)
-    changes = diffmode.changed_lines(root, changed_since) if changed_since is not None else None
+    changes = None
+    if changed_since is not None:
+        from kzai_lint import diffmode
+
+        changes = diffmode.changed_lines(root, changed_since)
     if settings is None:
         start = project.settings_start(resolved, root)
         settings = load_settings(start if start.is_dir() else start.parent, config_file)
         settings = settings.with_overrides(root=root, **(overrides or {}))
-    loaded = registry.load(settings, allow_local=allow_local_plugins)
+    loaded = registry.load(settings, allow_local=allow_local_plugins, lazy=True)  # rules import when they run
     rules = enabled_rules(settings, select, ignore, loaded=loaded)
     recorded = baseline_mod.configured(settings) if apply_baseline else None
     texts = buffers_mod.relative_buffers(buffers or {}, root)
@@ -90,7 +105,7 @@ def check(
         from kzai_lint.parallel import auto_jobs
 
         jobs = auto_jobs(settings)
-    plan = ScanPlan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, cache=result_cache, **project.file_mode_plan(resolved, settings, root))
+    plan = _Plan(tuple(rules), loaded.catalogue, settings, debug=debug, use_prefilter=use_prefilter, buffers=texts, progress=progress, cache=result_cache, **project.file_mode_plan(resolved, settings, root))
     excludes = tuple(settings.exclude) + tuple(settings.extend_exclude) + baseline_mod.discovery_excludes(settings, root)
     if texts:
         found = buffers_mod.discover_buffers(resolved, root, excludes, texts)
@@ -101,7 +116,11 @@ def check(
         result = baseline_mod.apply(result, recorded)
     if loaded.warnings:
         result = replace(result, warnings=(*plugin_warnings(settings, root, loaded), *result.warnings))
-    return diffmode.restrict(result, changes) if changes is not None else result
+    if changes is not None:
+        from kzai_lint import diffmode
+
+        return diffmode.restrict(result, changes)
+    return result
 
 
 def plugin_warnings(settings: Settings, root: Path, loaded: registry.LoadedPacks) -> tuple[RunWarning, ...]:

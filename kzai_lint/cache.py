@@ -13,6 +13,8 @@ at the top (as ruff does), so the folder is never committed or backed up.
 - The **entry key** adds the file's path, kind and content hash.
 - An entry holds the whole `FileResult` (findings, errors, warnings, facts), so repository-level
   rules still run every time, from cached facts.
+- The folder's **manifest** (`cache_manifest`) remembers each path's `stat` signature, entry key
+  and result, so a file that has not been touched is served without being read or hashed.
 
 Entries are JSON, never pickle: the cache lives inside the scanned repository and loading it must
 not execute anything. Writes go to a temporary file and `os.replace`, so concurrent runs never
@@ -22,16 +24,17 @@ that depend on the moment (timeouts, crashes, unreadable files) are never stored
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import enum
 import hashlib
 import json
 import os
 import sys
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from kzai_lint import model
+from kzai_lint.cache_manifest import Manifest, Signature
+from kzai_lint.canonical import canonical as _canonical
 
 if TYPE_CHECKING:
     from kzai_lint.discovery import DiscoveredFile
@@ -62,6 +65,30 @@ class ResultCache:
         self.folder = directory / run_key
         self.hits = 0
         self.misses = 0
+        self.manifest = Manifest(self.folder, run_key, unpack_result)
+        #: the folder was created by this run: no entry to look for (a cold run opened 3,000
+        #: missing files to learn that)
+        self.empty = False
+
+    def lookup(self, file: "DiscoveredFile", sig: Signature) -> "FileResult | None":
+        """The result of a file whose `stat` signature is the one recorded (`cache_manifest`)."""
+        result = self.manifest.lookup(file.relpath, sig)
+        if result is not None:
+            self.hits += 1
+        return result  # type: ignore[no-any-return]
+
+    def remember(self, file: "DiscoveredFile", sig: Signature | None, key: str, result: "FileResult", packed: Any = None) -> None:
+        """Note a result just hashed (and stored) in the manifest, under the file's signature."""
+        if sig is None:
+            return
+        if packed is None:
+            packed = pack_result(result)
+        if packed is not None:
+            self.manifest.remember(file.relpath, sig, key, packed)
+
+    def finish(self) -> None:
+        """End of the per-file stage: write the manifest if it changed."""
+        self.manifest.save()
 
     def key(self, file: "DiscoveredFile", data: bytes) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -71,6 +98,9 @@ class ResultCache:
 
     def get(self, key: str) -> "FileResult | None":
         """The stored result, or None when absent or unusable (it is then rewritten)."""
+        if self.empty:
+            self.misses += 1
+            return None
         try:
             fd = os.open(self.folder / f"{key}.json", os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except OSError:
@@ -85,22 +115,28 @@ class ResultCache:
             if not isinstance(entry, dict) or entry.get("schema") != SCHEMA or entry.get("key") != key:
                 raise ValueError("not an entry of this cache")
             result = entry["result"]
+            if isinstance(result, list):
+                result = unpack_result(result)  # the compact form of a plain result
             if type(result).__name__ != "FileResult":
                 raise ValueError("not a file result")
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
             self.misses += 1
             return None
         self.hits += 1
         return result  # type: ignore[no-any-return]
 
-    def put(self, key: str, result: "FileResult") -> None:
-        """Store a result atomically; results that depend on the moment are skipped."""
+    def put(self, key: str, result: "FileResult") -> Any:
+        """Store a result atomically; results that depend on the moment are skipped. Returns
+        the result packed for the manifest (`pack_result`), or None when not stored."""
         if any(error.kind in _TRANSIENT_ERRORS for error in result.errors):
-            return
+            return None
         try:
-            text = json.dumps({"schema": SCHEMA, "key": key, "result": _encode(result)}, separators=(",", ":"), ensure_ascii=False)
+            # A plain result is stored in its compact form (no tagged encoding to build or decode).
+            stored = _encode(result) if not _simple(result) else None
+            packed = _pack_encoded(result, stored)
+            text = json.dumps({"schema": SCHEMA, "key": key, "result": packed if stored is None else stored}, separators=(",", ":"), ensure_ascii=False)
         except _Unencodable:
-            return
+            return None
         final = self.folder / f"{key}.json"
         temp = self.folder / f".{key}.{os.getpid()}.tmp"
         try:
@@ -112,6 +148,8 @@ class ResultCache:
             os.replace(temp, final)
         except OSError:
             _remove(temp)  # a full disk or a read-only checkout: run on without caching
+            return None
+        return packed
 
 
 def default_directory(settings: Any, root: Path) -> Path:
@@ -135,7 +173,7 @@ def open_cache(directory: Path, *, settings: Any, rules: Sequence["Rule"], packs
     key = run_key(settings=settings, rules=rules, packs=packs, use_prefilter=use_prefilter)
     cache = ResultCache(directory, key)
     try:
-        fresh = not cache.folder.is_dir()
+        fresh = cache.empty = not cache.folder.is_dir()
         cache.folder.mkdir(parents=True, exist_ok=True)
         _mark(directory)
         if fresh:
@@ -183,25 +221,6 @@ def _settings_digest(settings: Any) -> Any:
             value = {k: v for k, v in value.items() if k not in _IGNORED_RAW}
         out[f.name] = _canonical(value)
     return out
-
-
-def _canonical(value: Any) -> Any:
-    """A JSON value that is equal for equal settings, whatever the set or dict order."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, enum.Enum):
-        return _canonical(value.value)
-    if isinstance(value, Mapping):
-        return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda item: item[0])
-    if isinstance(value, (set, frozenset)):
-        return sorted((_canonical(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if isinstance(value, (PurePath, datetime.date, datetime.time)):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})]
-    return repr(value)
 
 
 def _code_stamp(modules: Iterable[str]) -> list[Any]:
@@ -329,6 +348,65 @@ def _encode(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return {"$e": name, "v": value.value}
     return {"$c": name, "f": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+
+
+# ---- packed results for the manifest ----------------------------------------------------------
+# Most results have no finding, error or warning and only facts that are tuples of plain values:
+# those are packed as [0, path, scanned, facts] and rebuilt without a decoding hook (the manifest
+# of a 3,000-file tree then decodes at C speed); any other result as [1, its entry JSON].
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def pack_result(result: "FileResult") -> Any:
+    """The manifest's form of a result, or None when it is not stored (transient, unencodable)."""
+    if any(error.kind in _TRANSIENT_ERRORS for error in result.errors):
+        return None
+    try:
+        return _pack_encoded(result, None)
+    except _Unencodable:
+        return None
+
+
+def _pack_encoded(result: "FileResult", encoded: Any) -> Any:
+    if _simple(result):
+        return [0, result.path, result.scanned, {k: [list(v) for v in values] for k, values in result.facts.items()}]
+    return [1, json.dumps(encoded if encoded is not None else _encode(result), separators=(",", ":"), ensure_ascii=False)]
+
+
+_PACKED_FIELDS = {"path", "findings", "errors", "facts", "scanned", "warnings"}
+
+
+def _simple(result: "FileResult") -> bool:
+    if {f.name for f in dataclasses.fields(result)} != _PACKED_FIELDS:
+        return False  # FileResult gained a field the compact form does not carry
+    if result.findings or result.errors or result.warnings or type(result.path) is not str or type(result.scanned) is not bool:
+        return False
+    for key, values in result.facts.items():
+        if type(key) is not str or key.startswith("$") or type(values) is not list:
+            return False  # (a `$` key would read as a tag of the entry codec)
+        for value in values:
+            if type(value) is not tuple or any(type(v) not in _PLAIN for v in value):
+                return False
+    return type(result.facts) is dict
+
+
+def unpack_result(packed: Any) -> "FileResult":
+    """The result `pack_result` packed (ValueError etc. for anything else)."""
+    if packed[0] == 0:
+        _, path, scanned, facts = packed
+        if type(path) is not str or type(scanned) is not bool or type(facts) is not dict:
+            raise ValueError("not a packed result")
+        if not _CLASSES:
+            _CLASSES.update(_classes())
+        file_result = _CLASSES["FileResult"]
+        return file_result(path=path, facts={str(k): [tuple(v) for v in values] for k, values in facts.items()}, scanned=scanned)  # type: ignore[no-any-return]
+    if packed[0] == 1 and isinstance(packed[1], str):
+        result = json.loads(packed[1], object_hook=_decode_object)
+        if type(result).__name__ != "FileResult":
+            raise ValueError("not a file result")
+        return result  # type: ignore[no-any-return]
+    raise ValueError("not a packed result")
 
 
 def _decode_object(obj: dict[str, Any]) -> Any:

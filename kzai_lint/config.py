@@ -5,7 +5,6 @@ The closest config file above the scanned path wins (ruff). Unknown keys are err
 """
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -182,6 +181,8 @@ def load_settings(root: Path, config_file: Path | None = None) -> Settings:
 
 
 def _did_you_mean(key: str, options: set[str]) -> str:
+    import difflib  # only when a key is wrong
+
     close = difflib.get_close_matches(key, sorted(options), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from kzai_lint import catalogue as catalogue_mod
 from kzai_lint.catalogue import Catalogue
-from kzai_lint.registry import PluginLoadError, RulePack, builtin_pack, missing_doc_headings
+from kzai_lint.registry import PluginLoadError, RulePack, is_builtin_pack, missing_doc_headings
 from kzai_lint.rule import DocumentRule, PythonRule, RepoRule, RuleMeta
 
 _CODE = re.compile(r"^KZ\d{3}$")
@@ -30,7 +30,7 @@ def _check_rule_class(pack: RulePack, rule: Any, catalogue: Catalogue) -> None:
         raise PluginLoadError(f"rule {meta.id!r} ({pack.name}) uses unknown code {meta.code!r}", pack.name)
     if not meta.id.startswith(meta.code + "/") or len(meta.id) == len(meta.code) + 1:
         raise PluginLoadError(f"rule id {meta.id!r} ({pack.name}) must be its code and a slug, e.g. {meta.code}/my-pattern", pack.name)
-    if pack is builtin_pack():
+    if is_builtin_pack(pack):
         return  # the built-ins' docs and examples are enforced by tests/test_rule_contract.py
     missing = missing_doc_headings(rule)
     if missing:

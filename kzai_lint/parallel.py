@@ -5,20 +5,24 @@ The main process reads each file once, looks its content hash up in the cache (`
 the keyword prefilter; files no rule can match are finished right there (a few text facts, no
 parse). The rest is parse work. A pool only pays when there is enough of it (a fork pool starts
 in ~6 ms, parsing 0.5 MB with libcst takes about as long as reading a large tree), so the files
-are queued until `POOL_MIN_BYTES` of them have passed the prefilter; the pool then starts and
-parses them while the main process goes on reading. Below the threshold, with `--jobs 1`,
+are queued until `POOL_MIN_BYTES` of them have passed the prefilter (or two, when more than
+`EARLY_POOL_FILES` files are still to be read); the pool then starts and parses them while the
+main process goes on reading. Below the threshold, with `--jobs 1`,
 `--debug`, or when the pool cannot start or breaks, the queue is parsed serially.
 
 Workers get the bytes already read (so the cache key always matches what was parsed), return
 plain frozen `FileResult`s, write their own cache entries, and keep no tree between files.
+
+Built-in rules may be stand-ins (`lazy_rules`) until they run: the rules of a file's kind are
+resolved just before the first file of that kind is analysed (so the engine and the text
+fallback see the real classes), and every rule before workers fork (so each worker does not
+import the rule modules again).
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 import sys
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -26,12 +30,17 @@ from kzai_lint import engine
 from kzai_lint import facts as repo_facts
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor  # imported with the first pool
+
     from kzai_lint.discovery import DiscoveredFile
 
 __all__ = ["POOL_MIN_BYTES", "auto_jobs", "scan_files"]
 
 POOL_MIN_BYTES = 512 * 1024
 """Bytes of prefilter-passing files above which a process pool is started (tests set it to 0)."""
+EARLY_POOL_FILES = 1000
+"""Files still to be read above which the pool starts with the second file to parse, not after
+`POOL_MIN_BYTES`: a large tree will find more, and the second CPU would idle meanwhile."""
 IN_FLIGHT_PER_WORKER = 16
 """Files handed to the pool ahead of the workers, per worker: bounds the text held in memory."""
 
@@ -46,14 +55,20 @@ class _Job:
     key: str | None
     fires: bool
     size: int
+    sig: Any = None  # the file's stat signature when it was read (the cache manifest's key)
 
 
 def scan_files(files: Sequence["DiscoveredFile"], plan: "engine.ScanPlan", jobs: int) -> list["engine.FileResult"]:
     """Results in the order of `files`; counters in `plan.stats`."""
     scheduler = _Scheduler(plan, jobs, len(files))
+    stats = scheduler.from_manifest(files)
     for index, file in enumerate(files):
-        scheduler.add(index, file)
+        if scheduler.results[index] is None:
+            scheduler.add(index, file, stats.get(index, _NOT_STATTED))
     return scheduler.finish()
+
+
+_NOT_STATTED: Any = object()
 
 
 class _Scheduler:
@@ -68,26 +83,75 @@ class _Scheduler:
         self.pool: ProcessPoolExecutor | None = None
         self.in_flight: dict[Future[engine.FileResult], _Job] = {}
         self.serial = jobs <= 1 or plan.debug
+        self.resolved: set[Any] = set()
         self.stats = plan.stats
         for name in ("files", "cached", "prefiltered", "passed", "parsed", "parsed_bytes", "workers"):
             self.stats[name] = 0
         self.stats["files"] = total
 
     # ---- per file, in the main process ----------------------------------------------------
-    def add(self, index: int, file: "DiscoveredFile") -> None:
+    def from_manifest(self, files: Sequence["DiscoveredFile"]) -> dict[int, os.stat_result | None]:
+        """Finish every file the cache manifest knows unchanged (by its `stat`: not opened), in
+        one tight loop; returns the `stat` of the others, which `add` then reads and hashes."""
+        plan, cache = self.plan, self.plan.cache
+        if cache is None:
+            return {}
+        from kzai_lint.cache_manifest import signature
+
+        infos: dict[int, os.stat_result | None] = {}
+        results, progress, buffers = self.results, plan.progress, plan.buffers
+        hits = 0
+        for index, file in enumerate(files):
+            if file.relpath in buffers:
+                continue
+            try:
+                info = os.stat(file.abspath)
+            except (OSError, ValueError):
+                infos[index] = None
+                continue
+            hit = cache.lookup(file, signature(info))
+            if hit is None:
+                infos[index] = info
+                continue
+            results[index] = hit
+            hits += 1
+            self.done += 1
+            if progress is not None:
+                progress(self.done, self.total)
+        self.stats["cached"] += hits
+        return infos
+
+    def add(self, index: int, file: "DiscoveredFile", info: Any = _NOT_STATTED) -> None:
         plan = self.plan
         if file.relpath in plan.buffers:  # editor buffers: never cached, read by the engine
+            self._resolve(file.kind)
             self._finished(index, engine.scan_file(file, plan), None)
             return
-        key = None
-        raw = _raw_bytes(file, plan.settings) if plan.cache is not None else None
-        if plan.cache is not None and raw is not None:
-            key = plan.cache.key(file, raw)  # hashed before decoding: a hit never decodes
-            hit = plan.cache.get(key)
-            if hit is not None and hit.path == file.relpath:
-                self.stats["cached"] += 1
-                self._finished(index, hit, None)
-                return
+        key = sig = raw = None
+        if plan.cache is not None:
+            if info is _NOT_STATTED:
+                try:
+                    info = os.stat(file.abspath)
+                except (OSError, ValueError):
+                    info = None
+            if info is not None:
+                from kzai_lint.cache_manifest import signature
+
+                sig = signature(info)
+                hit = plan.cache.lookup(file, sig)  # untouched since hashed: not even opened
+                if hit is not None:
+                    self.stats["cached"] += 1
+                    self._finished(index, hit, None)
+                    return
+                raw = _raw_bytes(file, plan.settings, info)
+            if raw is not None:
+                key = plan.cache.key(file, raw)  # hashed before decoding: a hit never decodes
+                hit = plan.cache.get(key)
+                if hit is not None and hit.path == file.relpath:
+                    self.stats["cached"] += 1
+                    plan.cache.remember(file, sig, key, hit)
+                    self._finished(index, hit, None)
+                    return
         read = engine.read_text(file, plan.settings)
         text, data, error = read
         if key is not None and (error is not None or data != raw):
@@ -96,10 +160,20 @@ class _Scheduler:
         if error is None:
             self.stats["prefiltered"] += 1
             self.stats["passed"] += fires
+        if fires:
+            self._resolve(file.kind)
         if error is None and (fires or repo_facts.needs_facts(file.kind, file.relpath)):
-            self._queue(_Job(index, file, read, key, fires, len(data or b"")))
+            self._queue(_Job(index, file, read, key, fires, len(data or b""), sig))
         else:
-            self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key)
+            self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key, file, sig)
+
+    def _resolve(self, kind: Any) -> None:
+        """Real rule objects for `kind` from here on (their modules are imported now)."""
+        if kind not in self.resolved:
+            self.resolved.add(kind)
+            from kzai_lint import lazy_rules
+
+            lazy_rules.resolve_all(self.plan.rules, [kind])
 
     def _queue(self, job: _Job) -> None:
         self.stats["parsed"] += 1
@@ -109,7 +183,8 @@ class _Scheduler:
             return
         self.queued.append(job)
         self.queued_bytes += job.size
-        if not self.serial and self.queued_bytes >= POOL_MIN_BYTES and len(self.queued) >= 2:
+        large = self.total - job.index - 1 >= EARLY_POOL_FILES
+        if not self.serial and len(self.queued) >= 2 and (self.queued_bytes >= POOL_MIN_BYTES or large):
             self._start_pool()
 
     # ---- the pool ---------------------------------------------------------------------------
@@ -134,6 +209,8 @@ class _Scheduler:
             return
         self.in_flight[future] = job
         if len(self.in_flight) >= IN_FLIGHT_PER_WORKER * self.jobs:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
             finished, _ = wait(list(self.in_flight), return_when=FIRST_COMPLETED)
             self._collect(finished)
 
@@ -145,7 +222,9 @@ class _Scheduler:
             except Exception:  # noqa: BLE001 - a worker died or a result did not pickle
                 self.queued.append(job)
                 continue
-            self._finished(job.index, result, None)  # the worker stored it in the cache
+            if job.key is not None and self.plan.cache is not None:
+                self.plan.cache.remember(job.file, job.sig, job.key, result)  # the worker stored it
+            self._finished(job.index, result, None)
 
     def _abandon_pool(self) -> None:
         if self.pool is not None:
@@ -157,33 +236,39 @@ class _Scheduler:
     # ---- the end ------------------------------------------------------------------------------
     def finish(self) -> list["engine.FileResult"]:
         if self.pool is not None:
+            from concurrent.futures import wait
+
             self._collect(wait(list(self.in_flight)).done)
             self.pool.shutdown(wait=True)
             self.pool = None
         for job in self.queued:  # serial: small inputs, --jobs 1, or a pool that failed
             result = engine.scan_file(job.file, self.plan, read=job.read, fires=job.fires)
-            self._finished(job.index, result, job.key)
+            self._finished(job.index, result, job.key, job.file, job.sig)
         self.queued = []
+        if self.plan.cache is not None:
+            self.plan.cache.finish()
         assert all(r is not None for r in self.results)
         return self.results  # type: ignore[return-value]
 
-    def _finished(self, index: int, result: "engine.FileResult", key: str | None) -> None:
+    def _finished(self, index: int, result: "engine.FileResult", key: str | None, file: "DiscoveredFile | None" = None, sig: Any = None) -> None:
         self.results[index] = result
         if key is not None and self.plan.cache is not None:
-            self.plan.cache.put(key, result)
+            packed = self.plan.cache.put(key, result)
+            if packed is not None and file is not None:
+                self.plan.cache.remember(file, sig, key, result, packed)
         self.done += 1
         if self.plan.progress is not None:
             self.plan.progress(self.done, self.total)
 
 
-def _raw_bytes(file: "DiscoveredFile", settings: Any) -> bytes | None:
+def _raw_bytes(file: "DiscoveredFile", settings: Any, info: os.stat_result) -> bytes | None:
     """The bytes `engine.read_text` reads (the cache key), without decoding them; None when it
-    would not read the file (not a regular file, over its size limit, unreadable)."""
+    would not read the file (not a regular file, over its size limit, unreadable). `info` is
+    the file's `os.stat`."""
     from kzai_lint.limits import DATA_HEAD_BYTES, Limits
 
     limit, _ = Limits.of(settings).read_limit(file.kind)
     try:
-        info = os.stat(file.abspath)
         if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
             return None
         with open(file.abspath, "rb") as fh:
@@ -202,12 +287,18 @@ _PLAN: "engine.ScanPlan | None" = None
 def _new_pool(plan: "engine.ScanPlan", jobs: int) -> ProcessPoolExecutor:
     """A fork pool that inherits the plan and the loaded parser; spawn where fork is missing."""
     global _PLAN
+    from kzai_lint import lazy_rules
+
+    lazy_rules.resolve_all(plan.rules)  # imported once here, not in every worker
     _preload()
     for stream in (sys.stdout, sys.stderr):  # a forked child must not repeat buffered output
         try:
             stream.flush()
         except (AttributeError, ValueError, OSError):
             pass
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if "fork" in multiprocessing.get_all_start_methods():
         _PLAN = plan
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))

@@ -8,6 +8,10 @@ checkout without distribution metadata, the built-in pack object is used directl
 named in `[tool.kzai-lint] plugins` are imported only when explicitly allowed (`local_packs`),
 because a linter runs on untrusted pull requests. Reporter plugins use `kzai_lint.reporters`.
 Validation and the merged catalogue live in `pack_validation`.
+
+A run (`load(..., lazy=True)`, used by `api.check`) gets the built-in pack as stand-in classes
+built from the startup index (`lazy_rules`): a rule's module is imported only when the rule
+runs. `builtin_pack()` is the same pack with the real classes, for everything else.
 """
 from __future__ import annotations
 
@@ -15,19 +19,19 @@ import contextlib
 import dataclasses
 import functools
 import importlib
-import inspect
 import os
-import pkgutil
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.config import KzaiLintError
 from kzai_lint.model import Finding
 from kzai_lint.rule import DOC_HEADINGS, DocumentRule, PythonRule, RepoRule, Rule
+
+if TYPE_CHECKING:
+    from importlib import metadata  # imported when entry points are read: ~15 ms
 
 RULES_GROUP = "kzai_lint.rules"
 REPORTERS_GROUP = "kzai_lint.reporters"
@@ -92,6 +96,8 @@ class LoadedPacks:
 # ---------------------------------------------------------------------------------------------
 
 def _is_rule_class(obj: object, module_name: str) -> bool:
+    import inspect
+
     return (
         inspect.isclass(obj)
         and issubclass(obj, Rule)
@@ -104,6 +110,9 @@ def _is_rule_class(obj: object, module_name: str) -> bool:
 
 def builtin_rules() -> tuple[type[Rule], ...]:
     """Every concrete rule class defined in the modules of `kzai_lint.rules`, sorted by id."""
+    import inspect
+    import pkgutil
+
     import kzai_lint.rules as pkg
 
     found: list[type[Rule]] = []
@@ -120,7 +129,52 @@ def builtin_pack() -> RulePack:
     """The built-in pack (one object per process, so the entry point and the fallback agree)."""
     from kzai_lint import __version__
 
-    return RulePack(BUILTIN, __version__, builtin_rules(), description="Article 17 rules shipped with kzai-lint", distribution="kzai-lint", origin="builtin")
+    pack = RulePack(BUILTIN, __version__, builtin_rules(), description=BUILTIN_DESCRIPTION, distribution="kzai-lint", origin="builtin")
+    _BUILTINS.append(pack)
+    return pack
+
+
+BUILTIN_DESCRIPTION = "Article 17 rules shipped with kzai-lint"
+_BUILTINS: list[RulePack] = []
+"""The built-in pack objects made in this process: the real one and the stand-in one."""
+_STAND_IN_PACKS: list[RulePack] = []
+
+
+def _is_stand_in_pack(pack: Any) -> bool:
+    return any(pack is p for p in _STAND_IN_PACKS)
+
+
+def is_builtin_pack(pack: Any) -> bool:
+    """Whether `pack` is kzai-lint's own pack (real or stand-in classes), without building it."""
+    return any(pack is p for p in _BUILTINS)
+
+
+@functools.lru_cache(maxsize=1)
+def lazy_builtin_pack() -> RulePack:
+    """The built-in pack with stand-in classes (`lazy_rules`) from the startup index, so no rule
+    module is imported until a rule runs; the real pack when there is no index to keep them."""
+    from kzai_lint import __version__, lazy_rules, startup_index
+
+    records = startup_index.get("rules/builtin", _builtin_records)
+    if records is None:
+        return builtin_pack()
+    rules = tuple(lazy_rules.stand_in(tuple(r)) for r in records)
+    pack = RulePack(BUILTIN, __version__, rules, description=BUILTIN_DESCRIPTION, distribution="kzai-lint", origin="builtin")
+    _BUILTINS.append(pack)
+    _STAND_IN_PACKS.append(pack)
+    return pack
+
+
+def _builtin_records() -> list[Any] | None:
+    """The records of the real built-in classes (imports them all: once per installation)."""
+    from kzai_lint import catalogue as catalogue_mod
+    from kzai_lint import lazy_rules, startup_index
+
+    if startup_index.directory() is None:
+        return None
+    pack = builtin_pack()
+    catalogue = _validated((pack,))  # only records of classes that pass validation are kept
+    return lazy_rules.records(pack.rules, catalogue) if catalogue is catalogue_mod.load() else None
 
 
 def __getattr__(name: str) -> Any:
@@ -172,7 +226,7 @@ def load_entry_point(ep: metadata.EntryPoint) -> RulePack:
         obj = ep.load()
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the plugin raises, name the pack
         raise PluginLoadError(f"rule pack {ep.name!r} failed to load ({where}): {type(exc).__name__}: {exc}", ep.name, exc) from exc
-    if obj is builtin_pack():
+    if is_builtin_pack(obj):
         return obj
     return as_pack(obj, name=ep.name, version=dist.version if dist is not None else None, distribution=dist_name, origin=where)
 
@@ -252,6 +306,8 @@ def rule_entry_points() -> list[metadata.EntryPoint]:
         return _unique(_STATE.rule_eps[-1])
     if _autoload_env_set():
         return []
+    from importlib import metadata
+
     return _unique(metadata.entry_points(group=RULES_GROUP))
 
 
@@ -261,6 +317,8 @@ def reporter_entry_points() -> dict[str, metadata.EntryPoint]:
     elif _autoload_env_set():
         eps = []
     else:
+        from importlib import metadata
+
         eps = _unique(metadata.entry_points(group=REPORTERS_GROUP))
     return {ep.name: ep for ep in eps}
 
@@ -284,10 +342,29 @@ def installed_packs() -> tuple[RulePack, ...]:
     return packs
 
 
+def lazy_installed_packs() -> tuple[RulePack, ...]:
+    """`installed_packs` with the stand-in built-in pack; our own entry point is not loaded
+    (loading it builds the real pack), other packs are loaded as usual."""
+    builtin = lazy_builtin_pack()
+    eps = [ep for ep in rule_entry_points() if ep.value != BUILTIN_ENTRY_POINT]
+    key = (("lazy", BUILTIN, str(id(builtin))), *((ep.name, ep.value, _dist_name(ep)) for ep in eps))
+    cached = _STATE.pack_cache.get(key)
+    if cached is not None:
+        return cached
+    loaded: list[RulePack] = []
+    for ep in eps:
+        pack = load_entry_point(ep)
+        if not is_builtin_pack(pack) and not any(p is pack for p in loaded):
+            loaded.append(pack)
+    packs = (builtin, *loaded)
+    _STATE.pack_cache[key] = packs
+    return packs
+
+
 def _with_injected(packs: Sequence[RulePack]) -> list[RulePack]:
     injected = [p for p in _STATE.injected]
     names = {p.name for p in injected}
-    return [p for p in packs if p.name not in names or p is builtin_pack()] + [p for p in injected if p is not builtin_pack()]
+    return [p for p in packs if p.name not in names or is_builtin_pack(p)] + [p for p in injected if not is_builtin_pack(p)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,8 +397,14 @@ def _validated(packs: tuple[RulePack, ...]) -> Catalogue:
     cached = _STATE.validated.get(key)
     if cached is not None:
         return cached[1]
-    catalogue = pack_catalogue(packs)
-    validate(packs, catalogue)
+    if len(packs) == 1 and _is_stand_in_pack(packs[0]):
+        # Built from the records of the real pack, which `_builtin_records` validated.
+        from kzai_lint import catalogue as catalogue_mod
+
+        catalogue = catalogue_mod.load()
+    else:
+        catalogue = pack_catalogue(packs)
+        validate(packs, catalogue)
     for pack in packs:
         for rule in pack.rules:
             if rule.__dict__.get("pack") != pack.name:
@@ -334,22 +417,26 @@ def _validated(packs: tuple[RulePack, ...]) -> Catalogue:
 # Loading for a run
 # ---------------------------------------------------------------------------------------------
 
-def load(settings: Any = None, *, allow_local: bool | None = None) -> LoadedPacks:
+def load(settings: Any = None, *, allow_local: bool | None = None, lazy: bool = False) -> LoadedPacks:
     """Every pack for a run: built-in, entry points, injected, and (with `settings`) local packs
-    when allowed; validated, with `require-plugins` checked. Remembered for `loaded_packs`."""
-    from kzai_lint import local_packs, plugin_requirements
-
-    packs = _with_injected(installed_packs())
+    when allowed; validated, with `require-plugins` checked. Remembered for `loaded_packs`.
+    `lazy` gives the built-in pack as stand-ins (`lazy_builtin_pack`): what a scan uses."""
+    packs = _with_injected(lazy_installed_packs() if lazy else installed_packs())
     warnings: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
-    if settings is not None:
+    raw = (getattr(settings, "raw", None) or {}) if settings is not None else {}
+    if "plugins" in raw:
+        from kzai_lint import local_packs
+
         local, skipped = local_packs.load_configured(settings, allowed=local_packs.allowed(allow_local))
         packs.extend(local)
         if skipped:
             warnings = (local_packs.skipped_warning(settings, skipped),)
     chosen = tuple(packs)
     catalogue = _validated(chosen)
-    if settings is not None:
+    if "require-plugins" in raw:
+        from kzai_lint import plugin_requirements  # reads distribution metadata: only when asked
+
         plugin_requirements.check(settings, chosen)
     result = LoadedPacks(chosen, catalogue, warnings, skipped)
     if settings is not None or _STATE.last is None:
@@ -409,6 +496,8 @@ def reporter_plugin_names() -> list[str]:
 
 def load_reporter(name: str) -> Any | None:
     """An instance of the reporter plugin `name` (a class with `render(result, out)`), or None."""
+    import inspect
+
     ep = reporter_entry_points().get(name)
     if ep is None:
         return None
@@ -432,7 +521,9 @@ __all__ = [
     "builtin_rules",
     "finding_extras",
     "injected_packs",
+    "is_builtin_pack",
     "last_loaded",
+    "lazy_builtin_pack",
     "load",
     "load_packs",
     "load_reporter",

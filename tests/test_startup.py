@@ -73,3 +73,26 @@ def test_deferred_module_behaves_like_the_module() -> None:
         """
     )
     assert out[-4:] == ["False", "False", "True", "True"]
+
+
+def test_version_imports_no_command_module() -> None:
+    """Commands are imported when they run (`cli.LazyGroup`): `--version` defines none of them."""
+    out = run_python(
+        """
+        import sys
+        from kzai_lint.cli import main
+        code = main(["--version"])
+        print(code, sorted(m for m in sys.modules if m.startswith("kzai_lint.cli.")) or "none", "kzai_lint.api" in sys.modules)
+        """
+    )
+    assert out[-3:] == ["0", "none", "False"]
+
+
+def test_help_lists_every_command() -> None:
+    from click.testing import CliRunner
+
+    from kzai_lint.cli import COMMAND_MODULES, cli
+
+    listed = CliRunner().invoke(cli, ["--help"]).output
+    for name in COMMAND_MODULES:
+        assert f"  {name} " in listed

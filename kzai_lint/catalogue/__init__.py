@@ -4,20 +4,23 @@ Knowledge lives in the YAML files beside this module so that new libraries, mode
 vocabularies are added as data, not as if-chains in rules. The loader validates every entry into
 frozen dataclasses and rejects unknown keys, so a typo in the catalogue fails loudly in tests.
 Plugins can extend the catalogue with the same YAML shape (`extend`).
+
+Start-up cost (issue 7): the parsed YAML is kept in the startup index (`startup_index`, keyed by
+the files' sizes and mtimes), so a run parses no YAML and imports no `yaml`; patterns compile
+through `regex_cache`, whose opcodes come from the same index.
 """
 from __future__ import annotations
 
 import fnmatch
 import functools
 import hashlib
-import pickle
+import marshal
+import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Iterable, Mapping
 
-import yaml
-
+from kzai_lint import regex_cache
 from kzai_lint.model import Severity
 
 CATALOGUE_VERSION = "2026.11.27"
@@ -148,7 +151,7 @@ class Catalogue:
         for sig in self.calls:
             if sig.is_pattern:
                 rx = re.escape(sig.name).replace(r"\*", r"[\w.]+")
-                out.append((re.compile(rx + r"\Z"), sig))
+                out.append((regex_cache.compile(rx + r"\Z"), sig))
         return tuple(out)
 
     @functools.cached_property
@@ -268,7 +271,7 @@ def _check_keys(where: str, data: Mapping[str, Any], allowed: set[str]) -> None:
 
 def _compile(where: str, pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return regex_cache.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise CatalogueError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
 
@@ -419,7 +422,7 @@ def register_section(name: str) -> None:
 
 def builtin_raw() -> dict[str, Any]:
     raw: dict[str, Any] = {}
-    for name, doc in pickle.loads(_builtin_documents()[1]):  # fresh objects: `_merge` shares them
+    for name, doc in _fresh_documents():  # fresh objects: `_merge` shares them
         _merge(raw, doc, name, EXTRA_SECTIONS | _known_extra_sections(doc))
     return raw
 
@@ -429,23 +432,67 @@ def builtin_digest() -> str:
     return _builtin_documents()[0]
 
 
+def _fresh_documents() -> list[tuple[str, Any]]:
+    _, codec, blob = _builtin_documents()
+    if codec == "marshal":
+        return marshal.loads(blob)  # type: ignore[no-any-return]
+    import pickle  # our own bytes (a document marshal could not hold), made in this process
+
+    return pickle.loads(blob)  # type: ignore[no-any-return]
+
+
 @functools.lru_cache(maxsize=1)
-def _builtin_documents() -> tuple[str, bytes]:
-    """The shipped YAML files, parsed once per process (libyaml when available: 8x faster)."""
+def _builtin_documents() -> tuple[str, str, bytes]:
+    """(digest, codec, the parsed files): from the startup index, else parsed here."""
+    from kzai_lint import startup_index
+
+    indexed = startup_index.get("catalogue/documents", _indexable_documents)
+    if indexed is not None:
+        return indexed[0], "marshal", indexed[1]
+    import pickle
+
+    digest, docs = _parse_documents()
+    return digest, "pickle", pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _indexable_documents() -> tuple[str, bytes] | None:
+    digest, docs = _parse_documents()
+    try:
+        return digest, marshal.dumps(docs)
+    except ValueError:  # e.g. a YAML date: not a plain value, parsed every run instead
+        return None
+
+
+def _catalogue_files() -> list[tuple[str, str]]:
+    """(name, text) of codes.yaml and signals/*.yaml, in merge order."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if os.path.isfile(os.path.join(here, "codes.yaml")):
+        signals = os.path.join(here, "signals")
+        names = sorted(n for n in os.listdir(signals) if n.endswith(".yaml"))
+        paths = [os.path.join(here, "codes.yaml"), *(os.path.join(signals, n) for n in names)]
+        out = []
+        for path in paths:
+            with open(path, encoding="utf-8") as fh:
+                out.append((os.path.basename(path), fh.read()))
+        return out
+    from importlib import resources  # not on disk (a zip): the package's resources
+
     base = resources.files(__name__)
-    files = [base / "codes.yaml"] + sorted(
-        (p for p in (base / "signals").iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
-    )
+    files = [base / "codes.yaml"] + sorted((p for p in (base / "signals").iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return [(p.name, p.read_text(encoding="utf-8")) for p in files]
+
+
+def _parse_documents() -> tuple[str, list[tuple[str, Any]]]:
+    """The shipped YAML files, parsed (libyaml when available: 8x faster), and their digest."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     digest = hashlib.blake2b(digest_size=16)
     docs = []
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        digest.update(path.name.encode() + b"\0" + text.encode("utf-8") + b"\0")
-        docs.append((path.name, yaml.load(text, Loader=_YAML_LOADER) or {}))
-    return digest.hexdigest(), pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for name, text in _catalogue_files():
+        digest.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
+        docs.append((name, yaml.load(text, Loader=loader) or {}))
+    return digest.hexdigest(), docs
 
 
 def _known_extra_sections(doc: Mapping[str, Any]) -> set[str]:
@@ -456,14 +503,29 @@ def _known_extra_sections(doc: Mapping[str, Any]) -> set[str]:
 @functools.lru_cache(maxsize=1)
 def load() -> Catalogue:
     """The built-in catalogue (cached per process)."""
-    return build(builtin_raw())
+    catalogue = build(builtin_raw())
+    catalogue.__dict__["_identity"] = builtin_digest()
+    return catalogue
 
 
 def extend(base: Catalogue, extension: Mapping[str, Any]) -> Catalogue:
     """A catalogue with a plugin's extension merged in (same YAML shape as the built-in files)."""
     raw = builtin_raw()
     _merge(raw, extension, "extension", EXTRA_SECTIONS | _known_extra_sections(extension))
-    return build(raw)
+    catalogue = build(raw)
+    from kzai_lint.canonical import canonical
+
+    text = builtin_digest() + "\0" + repr(canonical(extension))
+    catalogue.__dict__["_identity"] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return catalogue
+
+
+def identity(catalogue: Catalogue) -> str | None:
+    """A hash of what a catalogue was made from (the shipped files, and the extension merged in
+    by `extend`); None for one `build` made from other data. Equal hashes, equal catalogues: the
+    startup index keys what rules compute from a catalogue by it."""
+    found = catalogue.__dict__.get("_identity")
+    return found if isinstance(found, str) else None
 
 
 def match_glob(name: str, patterns: Iterable[str]) -> bool:

@@ -66,9 +66,9 @@ def check(
         from kzai_lint.cli.progress import ScanProgress
         from kzai_lint.config import UsageError
 
-        from kzai_lint.reporters import available_formats
+        from kzai_lint.reporters import FORMATS, available_formats
 
-        if fmt not in available_formats():  # reporter plugins join at run time, so no click.Choice
+        if fmt not in FORMATS and fmt not in available_formats():  # plugins join at run time: no click.Choice
             raise UsageError(f"unknown format {fmt!r}; available formats: {', '.join(available_formats())}")
         targets = list(paths) or [Path(".")]
         buffers: dict[Path, str] | None = None
@@ -103,9 +103,11 @@ def check(
             click.echo("kzai-lint: stats: " + " ".join(f"{k}={v}" for k, v in result.stats.items()), err=True)
         out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
-            from kzai_lint.rule_info import describe_rules
+            rules: Any = ()
+            if fmt == "sarif":
+                from kzai_lint.rule_info import describe_rules
 
-            rules = describe_rules(result.rules_run) if fmt == "sarif" else ()
+                rules = describe_rules(result.rules_run)
             reporter = get_reporter(fmt, color=fmt == "text" and output is None and use_color(sys.stdout), show_mitigated=show_mitigated, quiet=quiet, rules=rules)
             reporter.render(result, out)
             if statistics:

@@ -1,10 +1,12 @@
 """Reporters render a RunResult; they see values, never the engine (flake8, checkov)."""
 from __future__ import annotations
 
-from typing import IO, Protocol, Sequence
+from typing import IO, TYPE_CHECKING, Protocol, Sequence
 
 from kzai_lint.model import RunResult
-from kzai_lint.rule_info import RuleInfo
+
+if TYPE_CHECKING:
+    from kzai_lint.rule_info import RuleInfo  # imports inspect: only SARIF needs rule docs
 
 #: Every built-in format, in the order `check --format` lists them.
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
@@ -22,7 +24,7 @@ def get_reporter(
     color: bool = False,
     show_mitigated: bool = False,
     quiet: bool = False,
-    rules: Sequence[RuleInfo] = (),
+    rules: Sequence["RuleInfo"] = (),
 ) -> Reporter:
     """The reporter for a format; `rules` describes the rules that ran (SARIF lists them)."""
     if name == "sarif":

@@ -1,0 +1,195 @@
+"""A versioned store of what every run computes before it reads a file, so the next run doesn't.
+
+Parsing the catalogue's YAML, importing every rule module to read its metadata and keywords, and
+compiling the prefilter's and catalogue's regular expressions cost more than a whole pre-commit
+run may take, yet they depend only on kzai-lint's own code. Their results are kept in one file
+per *stamp* in the user's cache folder:
+
+- The **stamp** hashes the tool and index versions, the Python version and `re` engine, and the
+  size and mtime of every source and data file of the `kzai_lint` package, so editing a rule or
+  a catalogue file in a checkout, upgrading, or switching interpreters starts a new file.
+- Each **section** is a plain value (`marshal`: no code runs when it is read) computed on first
+  use by whoever needs it (`get`), e.g. `catalogue/documents`, `rules/builtin`, `re/<hash>`.
+
+The folder is `$KZAI_LINT_INDEX_DIR` (empty: no index), else `$XDG_CACHE_HOME/kzai-lint`, else
+the platform's user cache folder. It never holds anything from a scanned repository (that is the
+result cache's job, `cache`), which is also why `--no-cache` does not turn it off: like
+`__pycache__`, it only remembers facts about kzai-lint's code. A missing, truncated, foreign or
+unwritable file is simply recomputed; nothing needs the network.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from typing import Any, Callable, TypeVar
+
+__all__ = ["ENV", "directory", "flush", "get", "package_stamp", "reset", "stamp"]
+
+ENV = "KZAI_LINT_INDEX_DIR"
+INDEX_VERSION = 1
+KEEP_FILES = 4
+"""Index files kept (most recently written); older stamps are removed when a new one is written."""
+MAX_SECTIONS = 512
+"""Sections kept per file; the oldest go first (regexes of keyword sets no longer in use)."""
+
+T = TypeVar("T")
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".txt")
+
+
+class _State:
+    def __init__(self) -> None:
+        self.stamp: str | None = None
+        self.sections: dict[str, Any] | None = None
+        self.dirty: set[str] = set()
+        self.exit_hook = False
+
+
+_STATE = _State()
+
+
+def directory() -> str | None:
+    """The index folder, or None when `KZAI_LINT_INDEX_DIR` is set empty."""
+    configured = os.environ.get(ENV)
+    if configured is not None:
+        return configured.strip() or None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+        return os.path.join(base, "kzai-lint", "Cache")
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/kzai-lint")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "kzai-lint")
+
+
+def package_stamp() -> list[tuple[str, int, int]]:
+    """(path relative to the package, size, mtime) of every source and data file of kzai_lint."""
+    out: list[tuple[str, int, int]] = []
+    stack = [_PACKAGE]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append(entry.path)
+            elif entry.name.endswith(_SUFFIXES):
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                out.append((entry.path[len(_PACKAGE) + 1 :].replace(os.sep, "/"), info.st_size, info.st_mtime_ns))
+    out.sort()
+    return out
+
+
+def stamp() -> str:
+    """The hash naming this installation's index file (see the module docstring)."""
+    if _STATE.stamp is None:
+        import _sre
+        import hashlib
+
+        from kzai_lint import __version__
+
+        digest = hashlib.blake2b(digest_size=16)
+        head = (INDEX_VERSION, __version__, sys.version, sys.implementation.cache_tag, _sre.MAGIC, _sre.CODESIZE, _PACKAGE)
+        digest.update(repr(head).encode("utf-8", "surrogatepass"))
+        digest.update(marshal.dumps(package_stamp()))
+        _STATE.stamp = digest.hexdigest()
+    return _STATE.stamp
+
+
+def _path() -> str | None:
+    folder = directory()
+    return None if folder is None else os.path.join(folder, f"index-{stamp()}.marshal")
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.loads(fh.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not (isinstance(data, tuple) and len(data) == 3 and data[0] == "kzai-lint-index" and data[1] == stamp() and isinstance(data[2], dict)):
+        return {}  # another stamp's file under this name, or not ours: recomputed and rewritten
+    return data[2]
+
+
+def _sections() -> dict[str, Any]:
+    if _STATE.sections is None:
+        path = _path()
+        _STATE.sections = _read(path) if path is not None else {}
+    return _STATE.sections
+
+
+def get(name: str, compute: Callable[[], T]) -> T:
+    """The section `name`, computed (and written at exit) when absent. `compute` returns a
+    marshal-able value; None means "not computable now" and is not stored."""
+    sections = _sections()
+    if name in sections:
+        return sections[name]  # type: ignore[no-any-return]
+    value = compute()
+    if value is not None and directory() is not None:
+        try:
+            marshal.dumps(value)
+        except ValueError:
+            return value  # not a plain value: used, never stored
+        sections[name] = value
+        _STATE.dirty.add(name)
+        if not _STATE.exit_hook:
+            import atexit
+
+            atexit.register(flush)  # forked workers end with os._exit: only the parent writes
+            _STATE.exit_hook = True
+    return value
+
+
+def flush() -> None:
+    """Write new sections (merged with what another process wrote meanwhile); errors are ignored."""
+    path = _path()
+    if path is None or not _STATE.dirty or _STATE.sections is None:
+        return
+    mine = {name: _STATE.sections[name] for name in _STATE.dirty if name in _STATE.sections}
+    merged = {**_read(path), **mine}
+    while len(merged) > MAX_SECTIONS:
+        del merged[next(iter(merged))]
+    folder = os.path.dirname(path)
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        fresh = not os.path.exists(path)
+        os.makedirs(folder, exist_ok=True)
+        with open(temp, "wb") as fh:
+            fh.write(marshal.dumps(("kzai-lint-index", stamp(), merged)))
+        os.replace(temp, path)
+        _STATE.dirty.clear()
+        if fresh:
+            _prune(folder, keep=path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
+def _prune(folder: str, keep: str) -> None:
+    """Remove the index files of older stamps beyond `KEEP_FILES`."""
+    try:
+        found = [e for e in os.scandir(folder) if e.name.startswith("index-") and e.name.endswith(".marshal") and e.path != keep]
+        found.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        for entry in found[KEEP_FILES - 1 :]:
+            os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def reset() -> None:
+    """Forget what this process read or computed (tests that edit files under the package)."""
+    flush()
+    _STATE.stamp = None
+    _STATE.sections = None
+    _STATE.dirty.clear()

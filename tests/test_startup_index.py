@@ -1,0 +1,240 @@
+"""The startup index (`startup_index`) and the rule stand-ins (`lazy_rules`) change no result: a
+run from the index finds what a run without it finds, imports only the rule modules it runs,
+and a damaged index is rebuilt."""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kzai_lint import catalogue, lazy_rules, registry, startup_index
+from kzai_lint.api import check
+from kzai_lint.config import Settings
+from kzai_lint.rule import RepoRule, Rule
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def run_python(code: str, env: dict[str, str], cwd: Path | None = None) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def child_env(index: Path | str) -> dict[str, str]:
+    env = {**os.environ, startup_index.ENV: str(index), "KZAI_LINT_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")])
+    return env
+
+
+def file_rule_only_modules() -> set[str]:
+    """Modules that define file rules and no repository rule: a run whose files all miss the
+    prefilter (or come from the cache) has no reason to import them."""
+    by_module: dict[str, set[bool]] = {}
+    for rule in registry.builtin_rules():
+        by_module.setdefault(rule.__module__, set()).add(issubclass(rule, RepoRule))
+    return {m for m, repo in by_module.items() if True not in repo}
+
+
+SCAN = """
+import json, sys
+from kzai_lint.cli import main
+main(["check", "--format", "json", "-o", sys.argv[1], *sys.argv[2:]])
+from kzai_lint import lazy_import
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("kzai_lint.rules."))))
+print(lazy_import.is_loaded("libcst"))
+"""
+
+
+def scan(root: Path, index: Path | str, *args: str) -> tuple[list[str], str, str]:
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:  # the report is not written into the scanned tree
+        report = Path(out) / "out.json"
+        done = subprocess.run([sys.executable, "-c", SCAN, str(report), *args], capture_output=True, text=True, timeout=300, cwd=root, env=child_env(index), check=False)
+        assert done.returncode == 0, done.stderr
+        modules, libcst = done.stdout.splitlines()[-2:]
+        return json.loads(modules), libcst, report.read_text(encoding="utf-8")
+
+
+def test_runs_that_analyse_nothing_import_no_file_rule_and_no_libcst(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text("import os\n\nHOME = os.environ.get('HOME')\n", encoding="utf-8")
+    (repo / "b.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    index = tmp_path / "index"
+    _, _, first = scan(repo, index, "a.py", "b.py", "--no-cache")  # builds the index
+    modules, libcst, again = scan(repo, index, "a.py", "b.py", "--no-cache")
+    assert again == first and libcst == "False"
+    assert not set(modules) & file_rule_only_modules(), set(modules) & file_rule_only_modules()
+    # A warm run from the result cache: nothing is analysed either.
+    scan(repo, index, ".")
+    modules, libcst, _ = scan(repo, index, ".")
+    assert libcst == "False" and not set(modules) & file_rule_only_modules()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())[:3])
+def test_findings_are_the_same_with_and_without_the_index(name: str, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / name, root)
+    _, _, without = scan(root, "", ".", "--no-cache")
+    _, _, building = scan(root, tmp_path / "index", ".", "--no-cache")
+    _, _, indexed = scan(root, tmp_path / "index", ".", "--no-cache")
+    assert without == building == indexed
+
+
+def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "cam.py").write_text("from deepface import DeepFace\nDeepFace.analyze('x.jpg', actions=['emotion'])\n", encoding="utf-8")
+    index = tmp_path / "index"
+    _, _, good = scan(repo, index, "cam.py", "--no-cache")
+    files = sorted(index.glob("*.marshal"))
+    assert files
+    for path in files:
+        path.write_bytes(path.read_bytes()[:100])  # truncated
+    _, _, again = scan(repo, index, "cam.py", "--no-cache")
+    assert again == good
+    for path in files:
+        path.write_bytes(b"\x00garbage")
+    _, _, once_more = scan(repo, index, "cam.py", "--no-cache")
+    assert once_more == good
+    assert all(path.stat().st_size > 100 for path in index.glob("index-*.marshal"))
+
+
+def stand_ins() -> list[type[Rule]]:
+    records = lazy_rules.records(registry.builtin_rules(), catalogue.load())
+    return [lazy_rules.stand_in(tuple(r)) for r in records]
+
+
+@pytest.mark.parametrize("system", [{}, {"mode": "local", "autonomy": "high"}, {"mode": "closed", "autonomy": "low"}])
+def test_stand_ins_give_the_real_rules_metadata_and_keywords(system: dict[str, Any], tmp_path: Path) -> None:
+    settings = Settings(root=tmp_path, system=system)
+    cat = catalogue.load()
+    for real, stand_in in zip(registry.builtin_rules(), stand_ins()):
+        assert lazy_rules.is_stand_in(stand_in) and not lazy_rules.is_stand_in(real)
+        assert (stand_in.__name__, stand_in.__module__, stand_in.__qualname__, stand_in.meta) == (real.__name__, real.__module__, real.__qualname__, real.meta)
+        assert stand_in.summary() == real.summary() and stand_in.doc() == real.doc()
+        assert issubclass(stand_in, RepoRule) == issubclass(real, RepoRule)
+        expected = real(cat, None).keywords_for(settings)
+        found = stand_in(cat, None).keywords_for(settings)
+        assert (None if expected is None else set(expected)) == (None if found is None else set(found)), real.meta.id
+
+
+def test_a_stand_in_becomes_the_real_rule_in_place() -> None:
+    cat = catalogue.load()
+    for real, stand_in in zip(registry.builtin_rules(), stand_ins()):
+        rule = stand_in(cat, {"x": 1})
+        same = lazy_rules.resolve(rule)
+        assert same is rule and type(rule) is real and isinstance(rule, real) and rule.options == {"x": 1} and rule.catalogue is cat
+        assert vars(rule).keys() == vars(real(cat, {"x": 1})).keys()
+    # Pickling (a spawned worker) and unknown attributes resolve too.
+    rule = stand_ins()[0](cat, None)
+    copied = pickle.loads(pickle.dumps(rule))
+    assert type(copied) is registry.builtin_rules()[0] and type(rule) is registry.builtin_rules()[0]
+
+
+def test_the_stamp_follows_the_package_files() -> None:
+    stamp = startup_index.package_stamp()
+    names = {name for name, _, _ in stamp}
+    assert "rules/emotion_recognition.py" in names and "catalogue/codes.yaml" in names and "registry.py" in names
+    assert not any("__pycache__" in name for name in names)
+
+
+def test_no_index_folder_means_no_index(tmp_path: Path) -> None:
+    out = run_python(
+        """
+        from kzai_lint import registry, startup_index
+        pack = registry.lazy_builtin_pack()
+        print(startup_index.directory(), pack is registry.builtin_pack())
+        """,
+        child_env(""),
+    )
+    assert out[-1] == "None True"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
+def test_stand_ins_and_real_classes_find_the_same(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / name, root)
+    lazy = check([root], jobs=1)
+    monkeypatch.setattr(registry, "lazy_builtin_pack", registry.builtin_pack)
+    real = check([root], jobs=1)
+    assert (lazy.findings, lazy.errors, lazy.warnings, lazy.rules_run) == (real.findings, real.errors, real.warnings, real.rules_run)
+
+
+DATACLASSES = """
+import dataclasses, inspect, json, sys
+from typing import Optional
+from kzai_lint import codegen_cache
+if sys.argv[1] == "on":
+    codegen_cache.install()
+
+@dataclasses.dataclass(frozen=True, slots=True, order=True)
+class Point:
+    x: int
+    y: Optional[str] = None
+    tags: tuple = ()
+
+@dataclasses.dataclass
+class Box:
+    items: list = dataclasses.field(default_factory=list)
+    size: int = dataclasses.field(default=3, repr=False)
+
+p, q = Point(1, "a"), Point(1, "a")
+facts = [repr(p), p == q, hash(p) == hash(q), p < Point(2), str(inspect.signature(Point)), repr(Point.__init__.__annotations__),
+         repr(Box()), Box() == Box(), Point.__init__.__code__.co_filename, Point.__doc__]
+try:
+    p.x = 3
+except dataclasses.FrozenInstanceError:
+    facts.append("frozen")
+store = codegen_cache._STORE
+facts.append(None if store is None else sum(len(v) for v in store.new.values()))
+print(json.dumps(facts))
+"""
+
+
+def test_dataclasses_from_the_code_cache_behave_the_same(tmp_path: Path) -> None:
+    env = child_env(tmp_path / "index")
+    runs = []
+    for mode in ("off", "on", "on"):
+        done = subprocess.run([sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, timeout=300, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        runs.append(__import__("json").loads(done.stdout.splitlines()[-1]))
+    without, compiling, cached = runs
+    assert without[:-1] == compiling[:-1] == cached[:-1]
+    assert without[-1] is None and compiling[-1] > 0 and cached[-1] == 0  # the third run compiled nothing
+    assert list((tmp_path / "index").glob("dataclass-code-*.marshal"))
+
+
+EXTENSION = {
+    "models": {"acme/moodnet-xl": {"capability": "emotion_face", "source": "test"}},
+    "calls": [{"name": "moodlib.read_face", "role": "operation", "capabilities": ["emotion_face"]}],
+}
+
+
+@pytest.mark.parametrize("system", [{}, {"mode": "local", "autonomy": "high"}])
+def test_stand_ins_follow_an_extended_catalogue(system: dict[str, Any], tmp_path: Path) -> None:
+    """With a pack's catalogue extension the keywords come from the index per catalogue
+    identity, computed by the real rule: the same words as the real class."""
+    settings = Settings(root=tmp_path, system=system)
+    extended = catalogue.extend(catalogue.load(), EXTENSION)
+    assert catalogue.identity(extended) not in (None, catalogue.identity(catalogue.load()))
+    assert catalogue.identity(catalogue.extend(catalogue.load(), EXTENSION)) == catalogue.identity(extended)
+    for real, stand_in in zip(registry.builtin_rules(), stand_ins()):
+        expected = real(extended, None).keywords_for(settings)
+        for _ in range(2):  # computed, then from the index
+            found = stand_in(extended, None).keywords_for(settings)
+            assert (None if expected is None else set(expected)) == (None if found is None else set(found)), real.meta.id
+    assert any("moodlib" in w for r in registry.builtin_rules() for w in (r(extended, None).keywords_for(settings) or ()))

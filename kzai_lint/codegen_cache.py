@@ -12,7 +12,8 @@ dataclass and extended at exit.
 generator looks `exec` up); it compiles exactly as that `exec` would (`dont_inherit`: no
 `__future__` flags, like `dataclasses` itself) and runs the same code. Code objects are read
 with `marshal`, like `__pycache__`: the folder is the user's own. Only the command line installs
-it; `KZAI_LINT_INDEX_DIR=` (empty) turns it off with the rest of the startup index.
+it (in `cli.main`), and only for the packages in `CACHED_PACKAGES`; `KZAI_LINT_INDEX_DIR=`
+(empty) turns it off with the rest of the startup index.
 """
 from __future__ import annotations
 
@@ -60,12 +61,17 @@ def _read(path: str) -> dict[str, CodeType]:
     return {}
 
 
+CACHED_PACKAGES = ("kzai_lint", "libcst")
+"""Top-level packages whose dataclasses are cached (rule packs named kzai_lint_* included):
+what a run defines every time. Others (an embedding program's) compile as usual."""
+
+
 def _package(namespace: Any) -> str | None:
     name = namespace.get("__name__") if isinstance(namespace, dict) else None
     if not isinstance(name, str) or not name:
         return None
     top = name.split(".", 1)[0]
-    return top if top.isidentifier() else None
+    return top if top.isidentifier() and top.startswith(CACHED_PACKAGES) else None
 
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:  # noqa: A002 - exec's names
@@ -73,6 +79,8 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:  # noqa
     store = _STORE
     package = _package(globals) if store is not None and type(source) is str else None
     if store is None or package is None:
+        if type(source) is str:  # not this module's `__future__` flags: the `dataclasses` module's (none)
+            source = compile(source, "<string>", "exec", dont_inherit=True)
         return builtins.exec(source, globals, locals)
     codes = store.package_codes(package)
     code = codes.get(source)

@@ -96,3 +96,32 @@ def test_help_lists_every_command() -> None:
     listed = CliRunner().invoke(cli, ["--help"]).output
     for name in COMMAND_MODULES:
         assert f"  {name} " in listed
+
+
+def test_warm_and_no_match_runs_import_only_repository_rules(tmp_path: Path) -> None:
+    """A run that analyses no file (all from the cache, or none passes the prefilter) imports no
+    libcst and no module of a file rule: rules are stand-ins until they run (`lazy_rules`); the
+    repository-level rules always run. (More in tests/test_startup_index.py.)"""
+    from kzai_lint.registry import builtin_rules
+    from kzai_lint.rule import RepoRule
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "a.py").write_text("import os\n\nHOME = os.environ.get('HOME')\n", encoding="utf-8")
+    (root / "b.md").write_text("# notes\n", encoding="utf-8")
+    code = f"""
+        import sys
+        from kzai_lint.cli import main
+        main(["check", ".", "--cache-dir", {str(tmp_path / "cache")!r}, "-q"])
+        print({LOADED}, ",".join(sorted(m for m in sys.modules if m.startswith("kzai_lint.rules."))))
+        """
+    index = {"KZAI_LINT_INDEX_DIR": str(tmp_path / "index")}
+    import os
+
+    env = {**os.environ, **index}
+    for _ in range(2):  # the first run builds the start-up index and the cache
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=root, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+    loaded, modules = done.stdout.split()[-2:]
+    file_rule_modules = {r.__module__ for r in builtin_rules()} - {r.__module__ for r in builtin_rules() if issubclass(r, RepoRule)}
+    assert loaded == "False" and not set(modules.split(",")) & file_rule_modules

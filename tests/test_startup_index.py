@@ -176,6 +176,8 @@ def test_stand_ins_and_real_classes_find_the_same(name: str, tmp_path: Path, mon
 
 DATACLASSES = """
 import dataclasses, inspect, json, sys
+__name__ = "kzai_lint_dataclass_test"  # a package whose dataclasses are cached
+sys.modules[__name__] = sys.modules["__main__"]
 from typing import Optional
 from kzai_lint import codegen_cache
 if sys.argv[1] == "on":
@@ -205,17 +207,24 @@ print(json.dumps(facts))
 """
 
 
-def test_dataclasses_from_the_code_cache_behave_the_same(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", ["kzai_lint_dataclass_test", "__main__"])
+def test_dataclasses_from_the_code_cache_behave_the_same(module: str, tmp_path: Path) -> None:
+    """Same classes with and without the cache, for a package it caches and for one it does not
+    (whose code it compiles as `dataclasses` would, without this module's `__future__` flags)."""
     env = child_env(tmp_path / "index")
     runs = []
+    code = DATACLASSES.replace("kzai_lint_dataclass_test", module)
     for mode in ("off", "on", "on"):
-        done = subprocess.run([sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, timeout=300, env=env, check=False)
+        done = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, timeout=300, env=env, check=False)
         assert done.returncode == 0, done.stderr
         runs.append(__import__("json").loads(done.stdout.splitlines()[-1]))
     without, compiling, cached = runs
     assert without[:-1] == compiling[:-1] == cached[:-1]
+    if module == "__main__":
+        assert compiling[-1] == cached[-1] == 0 and not list((tmp_path / "index").glob("dataclass-code-*"))
+        return
     assert without[-1] is None and compiling[-1] > 0 and cached[-1] == 0  # the third run compiled nothing
-    assert list((tmp_path / "index").glob("dataclass-code-*.marshal"))
+    assert list((tmp_path / "index").glob("dataclass-code-kzai_lint*.marshal"))
 
 
 EXTENSION = {

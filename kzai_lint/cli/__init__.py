@@ -13,9 +13,7 @@ from typing import IO, Callable
 
 import click
 
-from kzai_lint import __version__, codegen_cache
-
-codegen_cache.install()  # the CLI's process: dataclasses (ours, libcst's) reuse compiled code
+from kzai_lint import __version__
 
 
 def _tune_gc() -> None:
@@ -101,7 +99,10 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kzai_lint import codegen_cache
+
     _tune_gc()
+    codegen_cache.install()  # the command's process: dataclasses (ours, libcst's) reuse their code
     try:
         cli.main(args=argv, prog_name="kzai-lint", standalone_mode=False)
     except SystemExit as exc:

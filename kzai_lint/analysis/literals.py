@@ -16,10 +16,14 @@ UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN", "__bool_
 """Sentinel for an argument whose value is not a literal we can evaluate."""
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
+_LITERAL_TYPES = frozenset({"SimpleString", "ConcatenatedString", "Integer", "Float", "Name", "List", "Tuple", "Set", "Dict", "UnaryOperation"})
+"""The node types `literal_value` can evaluate (everything else is UNKNOWN)."""
 
 
 def literal_value(expr: cst.BaseExpression, lookup: Callable[[str], Binding | None]) -> Any:
     """Evaluate literal constants, collections of them and names bound to them (via `lookup`)."""
+    if type(expr).__name__ not in _LITERAL_TYPES:  # most arguments: one set look-up, no isinstance chain
+        return UNKNOWN
     if isinstance(expr, cst.SimpleString):
         raw = expr.value
         if raw[:1] in ("'", '"') and "\\" not in raw and "\r" not in raw:

@@ -171,7 +171,9 @@ def _plan(cls: type, plans: dict[type, _Plan | None], node: Any) -> _Plan | None
     if not isinstance(node, base) or (visit is None and leave is None and node_type.__name__ in TRIVIA):
         plan = None  # None, MaybeSentinel, or trivia without a handler
     else:
-        plan = (visit, leave, child_fields(node) if _handles_trivia(cls) else content_fields(node))
+        fields = child_fields(node) if _handles_trivia(cls) else content_fields(node)
+        # A leaf (Name, Integer, Pass...) without a handler: nothing to call, nothing below.
+        plan = None if visit is None and leave is None and not fields else (visit, leave, fields)
     plans[node_type] = plan
     return plan
 

@@ -41,6 +41,9 @@ POOL_MIN_BYTES = 512 * 1024
 EARLY_POOL_FILES = 1000
 """Files still to be read above which the pool starts with the second file to parse, not after
 `POOL_MIN_BYTES`: a large tree will find more, and the second CPU would idle meanwhile."""
+_FORKS = hasattr(os, "fork")
+WARM_UP_BYTES = 64 * 1024
+"""Largest file scanned in the main process before the pool forks (`_Scheduler._warm_up`)."""
 IN_FLIGHT_PER_WORKER = 16
 """Files handed to the pool ahead of the workers, per worker: bounds the text held in memory."""
 
@@ -189,6 +192,7 @@ class _Scheduler:
 
     # ---- the pool ---------------------------------------------------------------------------
     def _start_pool(self) -> None:
+        self._warm_up()
         try:
             self.pool = _new_pool(self.plan, self.jobs)
         except (OSError, ValueError, RuntimeError, ImportError, NotImplementedError):
@@ -198,6 +202,20 @@ class _Scheduler:
         queued, self.queued, self.queued_bytes = self.queued, [], 0
         for job in queued:
             self._submit(job)
+
+    def _warm_up(self) -> None:
+        """Scan one small queued file here, before forking: what every worker would otherwise
+        do once for itself (compile the rules' regexes and keyword gates, fill the catalogue's
+        look-up tables, import what parsing needs) is then done once and inherited."""
+        if not _FORKS:
+            return
+        small = next((job for job in self.queued if job.size <= WARM_UP_BYTES), None)
+        if small is None:
+            return
+        self.queued.remove(small)
+        self.queued_bytes -= small.size
+        result = engine.scan_file(small.file, self.plan, read=small.read, fires=small.fires)
+        self._finished(small.index, result, small.key, small.file, small.sig)
 
     def _submit(self, job: _Job) -> None:
         assert self.pool is not None

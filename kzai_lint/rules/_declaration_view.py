@@ -108,8 +108,6 @@ class DeclarationView:
 
     # ---- model cards -------------------------------------------------------------------------
     def _cards(self) -> Iterator[Card]:
-        from kzai_lint.sources.markdown import parse_model_card
-
         keys = set(self.extra.get("model_card_keys") or ())
         for path, kind in sorted(self.repo.files.items()):
             if kind is not FileKind.MODEL_CARD:
@@ -117,6 +115,10 @@ class DeclarationView:
             text = read_text(self.root / path)
             if not text or not text.lstrip("\ufeff").startswith("---"):
                 continue
+            # Imported here, for a card with front matter: it brings the YAML reader, which a
+            # run over a repository without model cards (most pre-commit runs) never needs.
+            from kzai_lint.sources.markdown import parse_model_card
+
             doc = parse_model_card(text).front_matter
             meta = doc.root.value if doc is not None and doc.root is not None else None
             if isinstance(meta, dict):

@@ -44,10 +44,12 @@ class KeywordIndex:
 
     @property
     def regex(self) -> re.Pattern[str]:
-        if self._regex is None:  # compiled on first use: a cached run never needs it
+        if self._regex is None:  # built on first use: a cached run never needs it
             bounded = _longest_trie(self._bounded) or "(?!x)x"
             anywhere = _longest_trie(self._anywhere) or "(?!x)x"
-            self._regex = re.compile(f"(?<![a-z0-9])(?=({bounded}))|(?=({anywhere}))")
+            from kzai_lint import regex_cache  # compiled once, remembered across runs
+
+            self._regex = regex_cache.compile(f"(?<![a-z0-9])(?=({bounded}))|(?=({anywhere}))")
         return self._regex
 
     def present(self, lowered: str) -> frozenset[str]:

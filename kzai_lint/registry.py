@@ -326,20 +326,12 @@ def reporter_entry_points() -> dict[str, metadata.EntryPoint]:
 def installed_packs() -> tuple[RulePack, ...]:
     """The built-in pack first, then the entry-point packs by name (cached per entry-point set)."""
     eps = rule_entry_points()
-    key = tuple((ep.name, ep.value, _dist_name(ep)) for ep in eps)
-    cached = _STATE.pack_cache.get(key)
-    if cached is not None:
-        return cached
-    loaded: list[RulePack] = []
-    for ep in eps:
-        pack = load_entry_point(ep)
-        if not any(p is pack for p in loaded):
-            loaded.append(pack)
-    builtin = builtin_pack()
-    others = [p for p in loaded if p is not builtin]
-    packs = (builtin, *others)
-    _STATE.pack_cache[key] = packs
-    return packs
+
+    def builtin_first(loaded: list[RulePack]) -> tuple[RulePack, ...]:
+        builtin = builtin_pack()
+        return (builtin, *(p for p in loaded if p is not builtin))
+
+    return _entry_point_packs(tuple((ep.name, ep.value, _dist_name(ep)) for ep in eps), eps, builtin_first)
 
 
 def lazy_installed_packs() -> tuple[RulePack, ...]:
@@ -348,16 +340,21 @@ def lazy_installed_packs() -> tuple[RulePack, ...]:
     builtin = lazy_builtin_pack()
     eps = [ep for ep in rule_entry_points() if ep.value != BUILTIN_ENTRY_POINT]
     key = (("lazy", BUILTIN, str(id(builtin))), *((ep.name, ep.value, _dist_name(ep)) for ep in eps))
+    return _entry_point_packs(key, eps, lambda loaded: (builtin, *(p for p in loaded if not is_builtin_pack(p))))
+
+
+def _entry_point_packs(key: tuple[Any, ...], eps: Sequence[Any], assemble: Callable[[list[RulePack]], tuple[RulePack, ...]]) -> tuple[RulePack, ...]:
+    """The packs of `eps` (each loaded once, duplicates dropped) put in order by `assemble`,
+    cached under `key`."""
     cached = _STATE.pack_cache.get(key)
     if cached is not None:
         return cached
     loaded: list[RulePack] = []
     for ep in eps:
         pack = load_entry_point(ep)
-        if not is_builtin_pack(pack) and not any(p is pack for p in loaded):
+        if not any(p is pack for p in loaded):
             loaded.append(pack)
-    packs = (builtin, *loaded)
-    _STATE.pack_cache[key] = packs
+    packs = _STATE.pack_cache[key] = assemble(loaded)
     return packs
 
 

@@ -31,8 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
-import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +41,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
 
-from kzai_lint.analysis.visitor import child_fields
+from kzai_lint.analysis.visitor import TRIVIA, child_fields, content_fields
 
 __all__ = ["NodePositions"]
 
@@ -412,66 +411,20 @@ class _Ancestry:
 
 
 # The fields to walk, per node type: every child (`_ALL_FIELDS`, libcst's order) or only those that
-# can hold more than whitespace and punctuation, going by libcst's own field annotations.
+# can hold more than whitespace and punctuation (`visitor.content_fields`).
 _ALL_FIELDS: dict[type, tuple[str, ...]] = {}
 _SYNTAX_FIELDS: dict[type, tuple[str, ...]] = {}
-_PUNCTUATION_MODULES = frozenset({"libcst._nodes.whitespace", "libcst._nodes.op"})
-_PUNCTUATION_TYPES = frozenset(
-    {
-        "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket", "LeftCurlyBrace",
-        "RightCurlyBrace", "Asynchronous", "ParamStar", "ParamSlash",
-    }
-)  # fmt: skip
 
 
 def _learn_fields(node: cst.CSTNode, thorough: bool) -> tuple[str, ...]:
     """The fields of the node's type to walk (all, if `thorough`), learnt once per type."""
     node_type = type(node)
     names = child_fields(node)
-    if _is_punctuation(node_type):
-        syntax: tuple[str, ...] = ()
-    else:
-        hints = _field_hints(node_type)
-        syntax = tuple(name for name in names if not _punctuation_only(hints.get(name)))
+    syntax = () if _is_punctuation(node_type) else content_fields(node)
     _ALL_FIELDS[node_type], _SYNTAX_FIELDS[node_type] = names, syntax
     return names if thorough else syntax
 
 
-def _field_hints(node_type: type) -> dict[str, Any]:
-    try:
-        return typing.get_type_hints(node_type)
-    except (NameError, TypeError, AttributeError):  # unresolvable annotations: walk every field
-        return {}
-
-
-def _punctuation_only(hint: Any) -> bool:
-    """Whether a field annotated `hint` can only hold whitespace and punctuation nodes."""
-    if hint is None:
-        return False  # not annotated: walk it
-    classes = [c for c in _classes_in(hint) if c not in _NOT_NODES]
-    return bool(classes) and all(
-        isinstance(c, type) and issubclass(c, cst.CSTNode) and _is_punctuation(c) for c in classes
-    )
-
-
-def _classes_in(hint: Any) -> Iterator[Any]:
-    """The classes named by an annotation: `Sequence[Union[A, B]]` gives A and B."""
-    arguments = typing.get_args(hint)
-    if typing.get_origin(hint) is typing.Literal:
-        return
-    if not arguments:
-        yield hint
-        return
-    for argument in arguments:
-        yield from _classes_in(argument)
-
-
-# What a field may hold besides nodes without there being anything to walk.
-_NOT_NODES = (type(None), cst.MaybeSentinel)
-
-
 def _is_punctuation(node_type: type) -> bool:
     """Whitespace, comments, operators, brackets: nodes a finding never points at."""
-    if node_type.__module__ in _PUNCTUATION_MODULES:
-        return True
-    return node_type.__name__ in _PUNCTUATION_TYPES and node_type.__module__.startswith("libcst.")
+    return node_type.__name__ in TRIVIA

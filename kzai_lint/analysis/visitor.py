@@ -164,7 +164,7 @@ def _plans(cls: type) -> dict[type, _Plan | None]:
 
 def _plan(cls: type, plans: dict[type, _Plan | None], node: Any) -> _Plan | None:
     node_type = type(node)
-    base = _CST_NODE[0] if _CST_NODE else _node_base()
+    base = _node_base()
     visit = getattr(cls, "visit_" + node_type.__name__, None)
     leave = getattr(cls, "leave_" + node_type.__name__, None)
     plan: _Plan | None
@@ -260,10 +260,12 @@ def _fast_walk(visitor: Visitor, root: Any, plans: dict[type, _Plan | None]) -> 
 
 
 def _node_base() -> type:
-    import libcst
+    """`libcst.CSTNode`, imported on first need (defining visitors must not load libcst)."""
+    if not _CST_NODE:
+        import libcst
 
-    _CST_NODE.append(libcst.CSTNode)
-    return libcst.CSTNode
+        _CST_NODE.append(libcst.CSTNode)
+    return _CST_NODE[0]
 
 
 TRIVIA = frozenset({
@@ -296,10 +298,7 @@ def child_fields(node: "cst.CSTNode") -> tuple[str, ...]:
     """The attributes libcst visits for this node's type, in libcst's order (learnt once)."""
     node_type = type(node)
     if node_type not in _FIELDS:
-        if not _CST_NODE:
-            import libcst
-
-            _CST_NODE.append(libcst.CSTNode)
+        _node_base()  # the generic walk tests children against it
         recorder = _FieldRecorder(node)
         node._visit_and_replace_children(recorder)  # the rebuilt copy is discarded
         names = list(dict.fromkeys(recorder.names))

@@ -24,7 +24,7 @@ LOW_WEIGHT_DIRS = frozenset({"tests", "test", "docs", "doc", "examples", "exampl
 
 FACT_KEYS = (
     "capability",  # (capability, code, line|None, strength "S1".."S4", confidence) per hit: one capability, many places
-    "imports",  # (module,) top-level modules imported by Python code
+    "imports",  # (module, line | None) top-level modules imported by Python code (notebooks: no line)
     "dependency",  # (name, line) declared dependencies
     "ai_signal",  # (what, line): model loading, training, inference seen in this file
     "network",  # (what, line, host|None): run-time public network use

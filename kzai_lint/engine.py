@@ -151,7 +151,13 @@ def may_fire(file: DiscoveredFile, plan: ScanPlan, text: str) -> bool:
     if not plan.file_rules(file.kind):
         return False
     prefilter = plan.prefilters.get(file.kind)
-    return not plan.use_prefilter or prefilter is None or prefilter.may_match(text)
+    if not plan.use_prefilter or prefilter is None:
+        return True
+    if file.kind is FileKind.NOTEBOOK:
+        from kzai_lint.notebook_outputs import schema_keys_masked
+
+        text = schema_keys_masked(text)
+    return prefilter.may_match(text)
 
 
 def scan_file(file: DiscoveredFile, plan: ScanPlan, *, read: tuple[str | None, bytes | None, FileError | None] | None = None, fires: bool | None = None) -> FileResult:
@@ -188,6 +194,9 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan, read: tuple[str | None, byt
     repo_facts.collect_text(ctx)
     if not (fires if fires is not None else may_fire(file, plan, text)):
         rules = []
+        if file.kind is FileKind.NOTEBOOK:
+            repo_facts.collect_unparsed(ctx)  # its imports and installs, without a CST
+            return FileResult(file.relpath, facts=ctx.facts)
         if not repo_facts.needs_facts(file.kind, file.relpath):
             return FileResult(file.relpath, facts=ctx.facts)
     errors: list[FileError] = []

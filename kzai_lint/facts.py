@@ -6,17 +6,20 @@ dependency-only signal can be judged against what the code actually imports.
 """
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import PurePosixPath
+from typing import Iterable
 
 from kzai_lint.context import FileContext
 from kzai_lint.model import FileKind
 
 
 def needs_facts(kind: FileKind, path: str) -> bool:
-    """Files whose facts matter even when no file rule reads them."""
+    """Files whose facts matter even when no file rule reads them (a notebook's imports and
+    `!pip install`s: `collect_unparsed` reads them without a CST)."""
     name = PurePosixPath(path).name.lower()
-    return kind is FileKind.REQUIREMENTS or (kind is FileKind.TOML and name == "pyproject.toml")
+    return kind in (FileKind.REQUIREMENTS, FileKind.NOTEBOOK) or (kind is FileKind.TOML and name == "pyproject.toml")
 
 
 _IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -29,11 +32,18 @@ _MARKING_WORDS = ("watermark", "c2pa", "pnginfo", "add_text", "xmp", "trainedalg
 
 
 def collect_text(ctx: FileContext) -> None:
-    """Facts a regex over the text gives (no parse): imports and marking of synthetic output."""
+    """Facts a regex over the text gives (no parse): imports (with the line of the first) and
+    marking of synthetic output. Every Python file gives them, whichever rules run on it."""
     if ctx.kind is not FileKind.PYTHON:
         return
-    for module in sorted(set(_IMPORT.findall(ctx.text))):
-        ctx.add_fact("imports", module)
+    first: dict[str, int] = {}
+    line, last = 1, 0
+    for m in _IMPORT.finditer(ctx.text):
+        line += ctx.text.count("\n", last, m.start())
+        last = m.start()
+        first.setdefault(m.group(1), line)
+    for module in sorted(first):
+        ctx.add_fact("imports", module, first[module])
     lowered = ctx.lowered
     # Case-insensitive alternations are slow over whole files: look for the literals first.
     if not any(word in lowered for word in _MARKING_WORDS):
@@ -44,11 +54,9 @@ def collect_text(ctx: FileContext) -> None:
 
 def collect(ctx: FileContext) -> None:
     if ctx.kind is FileKind.NOTEBOOK and ctx.python is not None:
-        for module in sorted(ctx.python.facts.imported_modules):
-            ctx.add_fact("imports", module.split(".", 1)[0])
+        _imports(ctx, ctx.python.facts.imported_modules)
     if ctx.kind is FileKind.NOTEBOOK and ctx.document is not None:
-        for name, cell, line in getattr(ctx.document, "pip_installs", ()):
-            ctx.add_fact("dependency", _norm(name), line, cell)
+        _pip_installs(ctx, ctx.document)
     elif ctx.kind is FileKind.REQUIREMENTS and isinstance(ctx.document, list):
         for req in ctx.document:
             ctx.add_fact("dependency", req.name, req.span.line, None)
@@ -57,6 +65,53 @@ def collect(ctx: FileContext) -> None:
 
         for req in requirements_from_pyproject(ctx.document[0]):
             ctx.add_fact("dependency", req.name, req.span.line, None)
+
+
+def collect_unparsed(ctx: FileContext) -> None:
+    """The facts `collect` gives for a notebook that no rule reads, without a CST: its imports
+    from the ASTs its cells were compiled to anyway, and its pip installs. libcst would cost ten
+    times more, and nearly every notebook imports something a repository-level rule counts."""
+    if ctx.kind is not FileKind.NOTEBOOK:
+        return
+    from kzai_lint.sources import DocumentError
+    from kzai_lint.sources.notebook import parse_notebook
+
+    try:
+        notebook = parse_notebook(ctx.text)
+    except (DocumentError, ValueError, RecursionError):
+        return  # not read by any rule: its problems are not reported, as for any prefiltered file
+    _imports(ctx, notebook_imports(notebook.cell_trees, ctx.path))
+    _pip_installs(ctx, notebook)
+
+
+def notebook_imports(trees: Iterable[ast.Module], path: str) -> set[str]:
+    """The modules the code imports, named as the CST analysis names them
+    (`PythonModule.imported_modules`: `a.b` for `import a.b`, `m` and `m.x` for `from m import x`,
+    relative imports made absolute)."""
+    from kzai_lint.analysis.module_names import absolute_module, module_name_for
+
+    module_name = module_name_for(path)
+    is_package = path.endswith("__init__.py")
+    modules: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = absolute_module(node.module or "", node.level, module_name, is_package)
+                modules.add(base)
+                modules.update(f"{base}.{a.name}" if base else a.name for a in node.names if a.name != "*")
+    return modules
+
+
+def _imports(ctx: FileContext, modules: Iterable[str]) -> None:
+    for module in sorted(modules):
+        ctx.add_fact("imports", module.split(".", 1)[0])
+
+
+def _pip_installs(ctx: FileContext, notebook: object) -> None:
+    for name, cell, line in getattr(notebook, "pip_installs", ()):
+        ctx.add_fact("dependency", _norm(name), line, cell)
 
 
 def _norm(name: str) -> str:

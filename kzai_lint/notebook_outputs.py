@@ -9,9 +9,10 @@ one `json.loads`, not one regular-expression pass per rule.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-__all__ = ["without_outputs"]
+__all__ = ["schema_keys_masked", "without_outputs"]
 
 _DROPPED = ("outputs", "attachments")
 
@@ -37,3 +38,25 @@ def _cells(data: dict[str, Any]) -> list[dict[str, Any]]:
     sheets = data.get("worksheets") if isinstance(data.get("worksheets"), list) else []  # nbformat 3
     groups = [data.get("cells")] + [s.get("cells") for s in sheets if isinstance(s, dict)]
     return [cell for group in groups if isinstance(group, list) for cell in group if isinstance(cell, dict)]
+
+
+# Key names of the nbformat 3/4 schema (and of Jupyter's standard metadata). They are structure,
+# not content: `"nbformat_minor"` alone would pass every notebook through the keyword `minor`.
+_SCHEMA_KEYS = (
+    "attachments", "cell_type", "cells", "codemirror_mode", "collapsed", "deletable",
+    "display_name", "editable", "execution", "execution_count", "file_extension", "format", "id",
+    "input", "jupyter", "kernelspec", "language", "language_info", "level", "metadata", "mimetype",
+    "name", "nbconvert_exporter", "nbformat", "nbformat_minor", "orig_nbformat", "outputs",
+    "outputs_hidden", "prompt_number", "pygments_lexer", "scrolled", "source", "source_hidden",
+    "tags", "version", "worksheets",
+)
+# A key is a JSON string followed by `:`; inside a string value every quote is escaped, so an
+# unescaped quote opening one of these names followed by `":` can only be a key.
+_SCHEMA_KEY = re.compile(r'(?<!\\)"(?:' + "|".join(sorted(_SCHEMA_KEYS, key=len, reverse=True)) + r')"(?=\s*:)')
+
+
+def schema_keys_masked(text: str) -> str:
+    """The notebook's JSON with the schema's key names emptied (`"":`), for the keyword
+    prefilter: whether any rule could report depends on cell sources and metadata values, never
+    on the names of the fields that hold them."""
+    return _SCHEMA_KEY.sub('""', text)

@@ -14,6 +14,7 @@ from typing import Any, Iterator, Sequence
 import libcst as cst
 
 from kzai_lint.analysis.literals import UNKNOWN
+from kzai_lint.analysis.module_names import module_name_for
 from kzai_lint.analysis.scopes import Binding, ScopeVisitor, dotted_name
 
 __all__ = [
@@ -106,16 +107,6 @@ class PythonModule:
 
     def calls_named(self, qualname: str) -> Iterator[CallSite]:
         return (c for c in self.calls if c.qualname == qualname)
-
-
-def module_name_for(rel_path: str) -> str:
-    """Dotted module name of a file from its path relative to the scan root."""
-    parts = rel_path.replace("\\", "/").split("/")
-    if parts and parts[-1].endswith((".py", ".pyi", ".ipynb")):
-        parts[-1] = parts[-1].rsplit(".", 1)[0]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(p for p in parts if p)
 
 
 class _Collector(ScopeVisitor):

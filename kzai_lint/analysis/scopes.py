@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from kzai_lint.analysis.literals import UNKNOWN, literal_value
+from kzai_lint.analysis.module_names import absolute_module
 from kzai_lint.analysis.visitor import Visitor
 
 if TYPE_CHECKING:
@@ -110,15 +111,7 @@ class ScopeVisitor(Visitor):
     def from_base(self, node: cst.ImportFrom) -> str | None:
         """The absolute module of `from ... import`, relative levels resolved against ours."""
         module = dotted_name(node.module) if node.module is not None else ""
-        level = len(node.relative)
-        if level == 0:
-            return module
-        package = self.module_name.split(".")
-        if not self.is_package:
-            package = package[:-1]
-        if level > 1:
-            package = package[: len(package) - (level - 1)] if level - 1 <= len(package) else []
-        return ".".join([p for p in package if p] + ([module] if module else []))
+        return absolute_module(module, len(node.relative), self.module_name, self.is_package)
 
     # ---- definitions and scopes -------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -159,13 +159,15 @@ class DeclarationView:
     def _facts_evidence(self) -> str | None:
         modules = {m.split(".", 1)[0] for m in self.extra.get("ai_modules") or ()}
         packages = {dist_name(p) for p in self.extra.get("ai_packages") or ()}
-        for path, value in self.repo.fact("ai_signal"):
-            return f"{value[0]} in {location(path, value[1] if len(value) > 1 else None)}"
+        # Capabilities and imports first: every file that has them records them whether or not
+        # the prefilter let it through to the rules, so the evidence named does not depend on it.
         for path, value in self.repo.fact("capability"):
             return f"capability {value[0]} in {location(path, value[2] if len(value) > 2 else None)}"
         for path, value in self.repo.fact("imports"):
             if value and value[0] in modules:
-                return f"imports {value[0]} in {path}"
+                return f"imports {value[0]} in {location(path, value[1] if len(value) > 1 else None)}"
+        for path, value in self.repo.fact("ai_signal"):
+            return f"{value[0]} in {location(path, value[1] if len(value) > 1 else None)}"
         for path, value in self.repo.fact("dependency"):
             if value and isinstance(value[0], str) and dist_name(value[0]) in packages:
                 return f"depends on {value[0]} in {location(path, value[1] if len(value) > 1 else None)}"

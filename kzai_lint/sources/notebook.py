@@ -16,7 +16,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kzai_lint.sources.config_tree import SourceParseError
@@ -60,6 +60,9 @@ class Notebook:
     pip_installs: tuple[tuple[str, int, int], ...]
     language: str
     bad_cells: tuple[tuple[int, str], ...] = ()
+    cell_trees: tuple[ast.Module, ...] = field(default=(), compare=False, repr=False)
+    """CPython ASTs of the code cells that parsed (compiled once anyway to find bad cells): the
+    notebook's imports without a CST when no rule reads it (`facts.collect_unparsed`)."""
 
 
 def parse_notebook(text: str) -> Notebook:
@@ -67,11 +70,11 @@ def parse_notebook(text: str) -> Notebook:
     data = _load_json(text)
     cells = tuple(_cells(data))
     language = _language(data)
-    code, line_map, bad_cells = ("", (), ())
+    code, line_map, bad_cells, trees = ("", (), (), ())
     if language.startswith(("python", "ipython")):
-        code, line_map, bad_cells = _assemble(cells)
+        code, line_map, bad_cells, trees = _assemble(cells)
     installs = tuple(_pip_installs(cells))
-    return Notebook(cells, code, line_map, installs, language, bad_cells)
+    return Notebook(cells, code, line_map, installs, language, bad_cells, trees)
 
 
 def cell_parses(source: str) -> bool:
@@ -145,21 +148,24 @@ def _lines(source: str) -> list[str]:
 
 def _assemble(
     cells: tuple[Cell, ...],
-) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, str], ...]]:
+) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, str], ...], tuple[ast.Module, ...]]:
     code: list[str] = []
     line_map: list[tuple[int, int]] = []
     bad_cells: list[tuple[int, str]] = []
+    trees: list[ast.Module] = []
     for cell in cells:
         if cell.cell_type != "code":
             continue
         lines = _neutralize(_lines(cell.source))
-        error = _syntax_error("".join(line + "\n" for line in lines))
+        tree, error = _compile_cell("".join(line + "\n" for line in lines))
         if error is not None:
             bad_cells.append((cell.index, error))
             lines = ["pass"] * len(lines)
+        elif tree is not None:
+            trees.append(tree)
         code.extend(lines)
         line_map.extend((cell.index, number) for number in range(1, len(lines) + 1))
-    return "".join(line + "\n" for line in code), tuple(line_map), tuple(bad_cells)
+    return "".join(line + "\n" for line in code), tuple(line_map), tuple(bad_cells), tuple(trees)
 
 
 def _neutralize(lines: list[str]) -> list[str]:
@@ -205,16 +211,20 @@ def _neutralize_line(line: str) -> str:
 
 
 def _syntax_error(source: str) -> str | None:
+    return _compile_cell(source)[1]
+
+
+def _compile_cell(source: str) -> tuple[ast.Module | None, str | None]:
+    """(the cell's AST, None) or (None, why it does not parse)."""
     flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. SyntaxWarning for invalid escapes in cells
         try:
-            compile(source, "<cell>", "exec", flags=flags, dont_inherit=True)
+            return compile(source, "<cell>", "exec", flags=flags, dont_inherit=True), None
         except SyntaxError as exc:
-            return f"{exc.msg} (line {exc.lineno})"
+            return None, f"{exc.msg} (line {exc.lineno})"
         except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-            return str(exc) or type(exc).__name__
-    return None
+            return None, str(exc) or type(exc).__name__
 
 
 def _pip_installs(cells: tuple[Cell, ...]) -> Iterator[tuple[str, int, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import PurePosixPath
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from kzai_lint.context import FileContext
 from kzai_lint.model import FileKind
@@ -56,7 +56,7 @@ def collect(ctx: FileContext) -> None:
     if ctx.kind is FileKind.NOTEBOOK and ctx.python is not None:
         _imports(ctx, ctx.python.facts.imported_modules)
     if ctx.kind is FileKind.NOTEBOOK and ctx.document is not None:
-        _pip_installs(ctx, ctx.document)
+        _installs(ctx, getattr(ctx.document, "pip_installs", ()))
     elif ctx.kind is FileKind.REQUIREMENTS and isinstance(ctx.document, list):
         for req in ctx.document:
             ctx.add_fact("dependency", req.name, req.span.line, None)
@@ -69,19 +69,18 @@ def collect(ctx: FileContext) -> None:
 
 def collect_unparsed(ctx: FileContext) -> None:
     """The facts `collect` gives for a notebook that no rule reads, without a CST: its imports
-    from the ASTs its cells were compiled to anyway, and its pip installs. libcst would cost ten
+    from CPython ASTs of the cells that can import, and its pip installs. libcst would cost ten
     times more, and nearly every notebook imports something a repository-level rule counts."""
     if ctx.kind is not FileKind.NOTEBOOK:
         return
-    from kzai_lint.sources import DocumentError
-    from kzai_lint.sources.notebook import parse_notebook
+    from kzai_lint.sources.notebook import imports_and_installs
 
     try:
-        notebook = parse_notebook(ctx.text)
-    except (DocumentError, ValueError, RecursionError):
+        trees, installs = imports_and_installs(ctx.text)
+    except (ValueError, RecursionError):
         return  # not read by any rule: its problems are not reported, as for any prefiltered file
-    _imports(ctx, notebook_imports(notebook.cell_trees, ctx.path))
-    _pip_installs(ctx, notebook)
+    _imports(ctx, notebook_imports(trees, ctx.path))
+    _installs(ctx, installs)
 
 
 def notebook_imports(trees: Iterable[ast.Module], path: str) -> set[str]:
@@ -94,7 +93,7 @@ def notebook_imports(trees: Iterable[ast.Module], path: str) -> set[str]:
     is_package = path.endswith("__init__.py")
     modules: set[str] = set()
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in _statements(tree.body):
             if isinstance(node, ast.Import):
                 modules.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -104,13 +103,27 @@ def notebook_imports(trees: Iterable[ast.Module], path: str) -> set[str]:
     return modules
 
 
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones included, without entering expressions: an import is a
+    statement, and `ast.walk` over every expression node cost more than the cells' compile."""
+    for node in body:
+        yield node
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if block:
+                yield from _statements(block)
+
+
 def _imports(ctx: FileContext, modules: Iterable[str]) -> None:
     for module in sorted(modules):
         ctx.add_fact("imports", module.split(".", 1)[0])
 
 
-def _pip_installs(ctx: FileContext, notebook: object) -> None:
-    for name, cell, line in getattr(notebook, "pip_installs", ()):
+def _installs(ctx: FileContext, installs: Iterable[tuple[str, int, int]]) -> None:
+    for name, cell, line in installs:
         ctx.add_fact("dependency", _norm(name), line, cell)
 
 

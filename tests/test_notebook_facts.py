@@ -17,7 +17,7 @@ from kzai_lint.api import check, enabled_rules
 from kzai_lint.discovery import DiscoveredFile
 from kzai_lint.model import FileKind
 from kzai_lint.notebook_outputs import schema_keys_masked
-from kzai_lint.sources.notebook import parse_notebook
+from kzai_lint.sources.notebook import imports_and_installs, parse_notebook
 from kzai_lint.sources.python import parse_python
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -37,6 +37,12 @@ CELLS: dict[str, list[list[str]]] = {
     "plain": [["import os, sys\n", "import torch.nn as nn\n"], ["from transformers import AutoModel, pipeline\n"]],
     "relative": [["from . import utils\n", "from ..pkg.sub import thing as t\n", "from .mod import *\n"]],
     "nested": [["def f():\n", "    import numpy as np\n", "    from scipy import stats\n", "    return np\n"]],
+    "blocks": [[
+        "try:\n", "    import ujson as json\n", "except ImportError:\n", "    import json\n", "else:\n", "    import a1\n", "finally:\n", "    import a2\n",
+        "class C:\n", "    import a3\n", "with open('x') as f:\n", "    import a4\n", "while False:\n", "    pass\n", "else:\n", "    import a5\n",
+        "match 1:\n", "    case 1:\n", "        import a6\n", "async def g():\n", "    async with x:\n", "        from a7 import b\n",
+        "for i in []:\n", "    pass\n", "else:\n", "    if True:\n", "        pass\n", "    elif False:\n", "        import a8\n",
+    ]],
     "magics": [["!pip install -q fer==22.5.1\n", "%matplotlib inline\n", "import cv2\n"], ["%%bash\n", "echo import nothing\n"]],
     "bad cell": [["import pandas\n"], ["def broken(:\n", "    import sklearn\n"]],
     "top-level await": [["import asyncio\n", "await asyncio.sleep(0)\n"]],
@@ -53,7 +59,9 @@ def cst_imports(text: str, path: str) -> set[str]:
 @pytest.mark.parametrize("path", ["nb.ipynb", "pkg/sub/analysis.ipynb"])
 def test_imports_without_a_cst_are_the_cst_analysis_imports(name: str, path: str) -> None:
     text = notebook(*CELLS[name])
-    assert facts.notebook_imports(parse_notebook(text).cell_trees, path) == cst_imports(text, path)
+    trees, installs = imports_and_installs(text)
+    assert facts.notebook_imports(trees, path) == cst_imports(text, path)
+    assert installs == parse_notebook(text).pip_installs
 
 
 def test_fixture_notebooks_give_the_same_imports() -> None:
@@ -62,12 +70,14 @@ def test_fixture_notebooks_give_the_same_imports() -> None:
     for file in found:
         text = file.read_text(encoding="utf-8")
         rel = file.relative_to(FIXTURES).as_posix()
-        assert facts.notebook_imports(parse_notebook(text).cell_trees, rel) == cst_imports(text, rel), rel
+        trees, installs = imports_and_installs(text)
+        assert facts.notebook_imports(trees, rel) == cst_imports(text, rel), rel
+        assert installs == parse_notebook(text).pip_installs, rel
 
 
 def test_a_non_python_notebook_has_no_imports() -> None:
-    text = notebook(["library(ggplot2)\n"], kernel="R")
-    assert parse_notebook(text).cell_trees == ()
+    text = notebook(["library(ggplot2)\n", "import(x)\n"], kernel="R")
+    assert imports_and_installs(text)[0] == ()
 
 
 def scan(text: str, fires: bool) -> engine.FileResult:

@@ -16,7 +16,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kzai_lint.sources.config_tree import SourceParseError
@@ -60,9 +60,6 @@ class Notebook:
     pip_installs: tuple[tuple[str, int, int], ...]
     language: str
     bad_cells: tuple[tuple[int, str], ...] = ()
-    cell_trees: tuple[ast.Module, ...] = field(default=(), compare=False, repr=False)
-    """CPython ASTs of the code cells that parsed (compiled once anyway to find bad cells): the
-    notebook's imports without a CST when no rule reads it (`facts.collect_unparsed`)."""
 
 
 def parse_notebook(text: str) -> Notebook:
@@ -70,11 +67,28 @@ def parse_notebook(text: str) -> Notebook:
     data = _load_json(text)
     cells = tuple(_cells(data))
     language = _language(data)
-    code, line_map, bad_cells, trees = ("", (), (), ())
+    code, line_map, bad_cells = ("", (), ())
     if language.startswith(("python", "ipython")):
-        code, line_map, bad_cells, trees = _assemble(cells)
+        code, line_map, bad_cells = _assemble(cells)
     installs = tuple(_pip_installs(cells))
-    return Notebook(cells, code, line_map, installs, language, bad_cells, trees)
+    return Notebook(cells, code, line_map, installs, language, bad_cells)
+
+
+def imports_and_installs(text: str) -> tuple[tuple[ast.Module, ...], tuple[tuple[str, int, int], ...]]:
+    """What a notebook that no rule reads still tells the repository (`facts.collect_unparsed`):
+    the CPython ASTs of its code cells that can import (neutralised and compiled as
+    `parse_notebook` does; a cell that does not parse imports nothing there either) and its pip
+    installs, as `Notebook.pip_installs`. A cell without the word `import` is not compiled."""
+    data = _load_json(text)
+    cells = tuple(_cells(data))
+    trees: list[ast.Module] = []
+    if _language(data).startswith(("python", "ipython")):
+        for cell in cells:
+            if cell.cell_type == "code" and "import" in cell.source:
+                tree = _compile_cell("".join(line + "\n" for line in _neutralize(_lines(cell.source))))[0]
+                if tree is not None:
+                    trees.append(tree)
+    return tuple(trees), tuple(_pip_installs(cells))
 
 
 def cell_parses(source: str) -> bool:
@@ -148,24 +162,21 @@ def _lines(source: str) -> list[str]:
 
 def _assemble(
     cells: tuple[Cell, ...],
-) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, str], ...], tuple[ast.Module, ...]]:
+) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, str], ...]]:
     code: list[str] = []
     line_map: list[tuple[int, int]] = []
     bad_cells: list[tuple[int, str]] = []
-    trees: list[ast.Module] = []
     for cell in cells:
         if cell.cell_type != "code":
             continue
         lines = _neutralize(_lines(cell.source))
-        tree, error = _compile_cell("".join(line + "\n" for line in lines))
+        error = _syntax_error("".join(line + "\n" for line in lines))
         if error is not None:
             bad_cells.append((cell.index, error))
             lines = ["pass"] * len(lines)
-        elif tree is not None:
-            trees.append(tree)
         code.extend(lines)
         line_map.extend((cell.index, number) for number in range(1, len(lines) + 1))
-    return "".join(line + "\n" for line in code), tuple(line_map), tuple(bad_cells), tuple(trees)
+    return "".join(line + "\n" for line in code), tuple(line_map), tuple(bad_cells)
 
 
 def _neutralize(lines: list[str]) -> list[str]:

@@ -27,7 +27,8 @@ from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, FileError, FileKind, Hit, Span
 from kzai_lint.rule import Rule
-from kzai_lint.rules._python_signals import GUARD_PURPOSE, CatalogueCallRule, call_capabilities, clause_phrase
+from kzai_lint.rules._messages import clause_phrase
+from kzai_lint.rules._python_signals import GUARD_PURPOSE, CatalogueCallRule, call_capabilities
 
 __all__ = ["NOTE", "bad_cells", "degrade"]
 

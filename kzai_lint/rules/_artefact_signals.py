@@ -1,4 +1,4 @@
-"""Shared logic of the artefact rules: configs, model cards, data headers and dependencies.
+"""Shared logic of the artefact rules: configs, model cards and data headers.
 
 Like the Python bases, these look everything up in the catalogue and keep the capabilities whose
 code is the concrete rule's. Per file and code they report the strongest signal once (clause map
@@ -11,19 +11,15 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from kzai_lint.catalogue import Catalogue
-from kzai_lint.context import FileContext, RepoIndex
+from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
-from kzai_lint.rule import DocumentRule, RepoRule
-from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows, label_keywords, model_keywords
+from kzai_lint.rule import DocumentRule
+from kzai_lint.rules._messages import capability_message
+from kzai_lint.rules._python_signals import about_non_persons, context_allows, label_keywords, model_keywords
 
 
 def _rx(catalogue: Catalogue, key: str) -> re.Pattern[str]:
     return re.compile(str(catalogue.extra.get(key, "(?!x)x")), re.IGNORECASE)
-
-
-def _message(catalogue: Catalogue, code: str, what: str, capability: str) -> str:
-    cap = catalogue.capabilities[capability]
-    return f"{what}: the system {cap.does}; {clause_phrase(catalogue, code)}. Mitigation: {catalogue.codes[code].advice}."
 
 
 def _weaker(severity: Severity | None) -> Severity:
@@ -95,7 +91,7 @@ class ConfigSignalRule(DocumentRule):
         evidence = what.split(":")[0][:200]
         return Hit(
             span=Span(span.line, span.column, span.line, span.end_column if span.end_line == span.line else span.column + 1),
-            message=_message(self.catalogue, self.meta.code, what, capability),
+            message=capability_message(self.catalogue, self.meta.code, what, capability),
             evidence=evidence,
             anchor=".".join(str(k) for k in key_path),
             capability=capability,
@@ -175,7 +171,7 @@ class ModelCardRule(DocumentRule):
                 what = f"Model card metadata `{top}: {value}`"
                 return Hit(
                     span=node.span,
-                    message=_message(cat, self.meta.code, what, capability),
+                    message=capability_message(cat, self.meta.code, what, capability),
                     evidence=f"{top}: {value}",
                     anchor=f"front-matter.{top}",
                     capability=capability,
@@ -219,7 +215,7 @@ class ModelCardRule(DocumentRule):
                     what = f"Model card prose \"{original[m.start():m.end()]}\""
                     return Hit(
                         span=Span(line, 1, line, 1),
-                        message=_message(cat, self.meta.code, what, capability) + " (prose only: information)",
+                        message=capability_message(cat, self.meta.code, what, capability) + " (prose only: information)",
                         evidence=" ".join(original.split())[:200],
                         anchor=" > ".join(para.heading_path),
                         capability=capability,
@@ -263,7 +259,7 @@ class DataColumnsRule(DocumentRule):
                 what = f"Data columns {targets} next to {inputs}"
                 yield Hit(
                     span=Span(1, 1, 1, 1),
-                    message=_message(self.catalogue, self.meta.code, what, capability),
+                    message=capability_message(self.catalogue, self.meta.code, what, capability),
                     evidence=",".join(header.columns)[:200],
                     anchor="header",
                     capability=capability,
@@ -271,32 +267,3 @@ class DataColumnsRule(DocumentRule):
                     severity=_weaker(self.catalogue.capabilities[capability].severity),
                 )
                 return
-
-
-class DependencyRule(RepoRule):
-    """A declared dependency on a capability library that no scanned code imports (S3, info)."""
-
-    def check(self, repo: RepoIndex) -> Iterator[Hit]:
-        deps = self.catalogue.extra.get("dependencies", {})
-        imported = {v[0] for _, v in repo.fact("imports")}
-        reported: set[str] = set()
-        for path, (name, line, cell) in repo.fact("dependency"):
-            entry = deps.get(name)
-            if entry is None or name in reported:
-                continue
-            capability = entry["capability"]
-            if self.catalogue.capabilities[capability].code != self.meta.code:
-                continue
-            if imported & set(entry.get("modules", ())):
-                continue  # the code's own use of the library decides (e.g. extract_faces only)
-            reported.add(name)
-            yield Hit(
-                span=Span(line, 1, line, 1, cell=cell) if line else None,
-                message=_message(self.catalogue, self.meta.code, f"Dependency {name!r}, not imported by any scanned code", capability) + " (dependency only: information)",
-                evidence=name,
-                anchor=f"dependency.{name}",
-                capability=capability,
-                confidence=Confidence.LOW,
-                severity=Severity.INFO,
-                path=path,
-            )

@@ -17,7 +17,8 @@ from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
-from kzai_lint.rules._python_signals import about_non_persons, clause_phrase, context_allows
+from kzai_lint.rules._messages import clause_phrase
+from kzai_lint.rules._python_signals import about_non_persons, context_allows
 
 # Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start.
 _NAME_WORDS = ("*emotion", "expression", "affect", "race", "*ethnicit", "religion", "political",

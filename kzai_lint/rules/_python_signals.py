@@ -17,14 +17,10 @@ from kzai_lint.catalogue import CallSignal, Catalogue
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
+from kzai_lint.rules._messages import clause_phrase
 
 # Hook purpose a guard must be bound to, per code (clause map 7, purpose binding).
 GUARD_PURPOSE = {"KZ306": "emotion", "KZ305": "biometric", "KZ304": "personal_data", "KZ307": "synthetic"}
-
-
-def clause_phrase(catalogue: Catalogue, code: str) -> str:
-    info = catalogue.codes[code]
-    return f"Article {info.clause} ({info.title.lower()})"
 
 
 def call_capabilities(site: CallSite, signal: CallSignal, catalogue: Catalogue) -> list[tuple[str, Confidence, str]]:

@@ -17,7 +17,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import CONFIG_KINDS, PYTHON_KINDS, Confidence, FileKind, Hit, Severity, Span
 from kzai_lint.prefilter import Prefilter
 from kzai_lint.rule import DocumentRule
-from kzai_lint.rules._python_signals import clause_phrase
+from kzai_lint.rules._messages import capability_message
 
 ALL_KINDS = frozenset(PYTHON_KINDS | CONFIG_KINDS)
 
@@ -181,9 +181,7 @@ class VocabularyRule(DocumentRule):
 
     # ---- hits -----------------------------------------------------------------------------
     def message(self, what: str, capability: str) -> str:
-        cap = self.catalogue.capabilities[capability]
-        code = self.meta.code
-        return f"{what}: the system {cap.does}; {clause_phrase(self.catalogue, code)}. Mitigation: {self.catalogue.codes[code].advice}."
+        return capability_message(self.catalogue, self.meta.code, what, capability)
 
     def python_hit(
         self,

@@ -1,9 +1,9 @@
-"""KZ305/KZ306/KZ307 signals in configs, model cards, data headers and dependency manifests."""
+"""KZ305/KZ306/KZ307 signals in configs, model cards and data headers (dependencies: `dependencies`)."""
 from __future__ import annotations
 
 from kzai_lint.model import CONFIG_KINDS, Confidence, FileKind
 from kzai_lint.rule import Invalid, RuleMeta, Valid
-from kzai_lint.rules._artefact_signals import ConfigSignalRule, DataColumnsRule, DependencyRule, ModelCardRule
+from kzai_lint.rules._artefact_signals import ConfigSignalRule, DataColumnsRule, ModelCardRule
 
 _CARD = frozenset({FileKind.MODEL_CARD, FileKind.NOTEBOOK})
 _TABLE = frozenset({FileKind.TABULAR})
@@ -325,48 +325,3 @@ class BiometricDataColumns(DataColumnsRule):
     meta = RuleMeta(id="KZ305/data-columns", code="KZ305", kinds=_TABLE, confidence=Confidence.MEDIUM)
     INVALID = (Invalid(files={"labels.csv": "file,age,gender,race,service_test\nimg/1.jpg,20-29,Male,White,True\n"}, finding_path="labels.csv", line=1),)
     VALID = (Valid(files={"survey.csv": "respondent_id,age,religion\n1,34,none\n"}, note="survey answers, no biometric input"),)
-
-
-class EmotionDependency(DependencyRule):
-    """A dependency on an emotion-recognition library that no scanned code uses (information).
-
-    ## What it finds
-    `deepface`, `fer`, `hsemotion`, `py-feat` in requirements files, `pyproject.toml` or a
-    notebook's `!pip install` when no scanned module imports the library. When code imports it,
-    only the calls it makes decide (deepface's `extract_faces` for cropping is not a finding).
-
-    ## Why it matters
-    The dependency alone is a weak sign (S3) of the capability Article 17(3)(6) prohibits
-    without consent; it is reported as `info` with low confidence.
-
-    ## Mitigation
-    Remove an unused dependency, or make sure the code that uses it asks for consent.
-
-    ## Suppression
-    `# kzai: ignore[KZ306] <reason>` on the requirement line.
-    """
-
-    meta = RuleMeta(id="KZ306/dependency", code="KZ306", kinds=frozenset(), confidence=Confidence.LOW)
-    INVALID = (Invalid(files={"requirements.txt": "numpy\nfer==22.5.1\n", "app.py": "import numpy\n"}, finding_path="requirements.txt", line=2),)
-    VALID = (Valid(files={"requirements.txt": "deepface\n", "crop.py": "from deepface import DeepFace\nDeepFace.extract_faces(img_path='a.jpg')\n"}),)
-
-
-class SyntheticMediaDependency(DependencyRule):
-    """A dependency on a face-swap tool that no scanned code uses (information).
-
-    ## What it finds
-    `facefusion` or `roop` declared as dependencies without scanned code importing them.
-
-    ## Why it matters
-    A weak sign (S3) of synthetic results of real people (Article 17(3)(7)).
-
-    ## Mitigation
-    Remove the dependency or label every output.
-
-    ## Suppression
-    `# kzai: ignore[KZ307] <reason>`.
-    """
-
-    meta = RuleMeta(id="KZ307/dependency", code="KZ307", kinds=frozenset(), confidence=Confidence.LOW)
-    INVALID = (Invalid(files={"requirements.txt": "roop\n"}, finding_path="requirements.txt", line=1),)
-    VALID = (Valid(files={"requirements.txt": "opencv-python\n"}),)

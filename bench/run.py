@@ -280,7 +280,7 @@ def report(s: dict[str, Sample], skipped: list[str], broad: list[tuple[str, floa
     st = cold.stats
     if st.get("prefiltered"):
         print(f"  prefilter let {st['passed']} of {st['prefiltered']} files through ({st['passed'] / st['prefiltered']:.1%}); "
-              f"{st['parsed']} parsed ({st['parsed_bytes'] / 1e6:.1f} MB); pool workers: {st['workers']}")
+              f"{st['parsed']} parsed ({st['parsed_bytes'] / 1e6:.1f} MB), {st.get('facts_only', 0)} read for repository facts only; pool workers: {st['workers']}")
     if s["warm"].stats:
         w = s["warm"].stats
         print(f"  warm run: {w['cached']} of {w['files']} files from the cache, {w['parsed']} parsed")

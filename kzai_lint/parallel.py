@@ -13,6 +13,13 @@ main process goes on reading. Below the threshold, with `--jobs 1`,
 Workers get the bytes already read (so the cache key always matches what was parsed), return
 plain frozen `FileResult`s, write their own cache entries, and keep no tree between files.
 
+A large tree (`SHARD_MIN_FILES` files left after the cache manifest) is *sharded* instead: on a
+tree where a few percent of the files pass the prefilter, reading, hashing and prefiltering
+them all in the main process is the longest part of the run, and the workers idled. The pool
+then gets the file paths in tasks of `SHARD_FILES`, and each worker does for its files exactly
+what the main process does otherwise (`_Scheduler.add`, serially); it returns the results, its
+counters and the cache manifest records, which only the main process writes.
+
 Built-in rules may be stand-ins (`lazy_rules`) until they run: the rules of a file's kind are
 resolved just before the first file of that kind is analysed (so the engine and the text
 fallback see the real classes), and every rule before workers fork (so each worker does not
@@ -46,6 +53,12 @@ WARM_UP_BYTES = 64 * 1024
 """Largest file scanned in the main process before the pool forks (`_Scheduler._warm_up`)."""
 IN_FLIGHT_PER_WORKER = 16
 """Files handed to the pool ahead of the workers, per worker: bounds the text held in memory."""
+SHARD_MIN_FILES = 500
+"""Files left to read (after the cache manifest) from which the workers read and prefilter them
+too (`_Scheduler.sharded`), not only parse: reading, hashing and the prefilter of a large tree
+in the main process alone take longer than parsing the few files that pass."""
+SHARD_FILES = 48
+"""Files per task in sharded mode: large enough that a task costs far more than its message."""
 
 Read = tuple[str | None, bytes | None, Any]
 
@@ -65,18 +78,25 @@ def scan_files(files: Sequence["DiscoveredFile"], plan: "engine.ScanPlan", jobs:
     """Results in the order of `files`; counters in `plan.stats`."""
     scheduler = _Scheduler(plan, jobs, len(files))
     stats = scheduler.from_manifest(files)
-    for index, file in enumerate(files):
-        if scheduler.results[index] is None:
-            scheduler.add(index, file, stats.get(index, _NOT_STATTED))
+    todo = [(index, file, stats.get(index, _NOT_STATTED)) for index, file in enumerate(files) if scheduler.results[index] is None]
+    if not scheduler.sharded(todo):
+        for index, file, info in todo:
+            scheduler.add(index, file, info)
     return scheduler.finish()
 
 
 _NOT_STATTED: Any = object()
+COUNTERS = ("files", "cached", "prefiltered", "passed", "parsed", "parsed_bytes", "facts_only", "workers")
+"""`plan.stats`: files, served from the cache, prefiltered, passed the prefilter, parsed (and
+their bytes), read for repository facts only (no rule reads them), pool workers."""
 
 
 class _Scheduler:
-    def __init__(self, plan: "engine.ScanPlan", jobs: int, total: int) -> None:
+    def __init__(self, plan: "engine.ScanPlan", jobs: int, total: int, *, worker: bool = False) -> None:
+        """`worker`: the scheduler of a sharded task in a pool worker (`_work_shard`): its own
+        counters, no progress output, manifest records kept for the main process."""
         self.plan = plan
+        self.progress = None if worker else plan.progress
         self.jobs = jobs
         self.total = total
         self.results: list[engine.FileResult | None] = [None] * total
@@ -87,10 +107,12 @@ class _Scheduler:
         self.in_flight: dict[Future[engine.FileResult], _Job] = {}
         self.serial = jobs <= 1 or plan.debug
         self.resolved: set[Any] = set()
-        self.stats = plan.stats
-        for name in ("files", "cached", "prefiltered", "passed", "parsed", "parsed_bytes", "workers"):
+        self.stats: dict[str, int] = {} if worker else plan.stats
+        for name in COUNTERS:
             self.stats[name] = 0
         self.stats["files"] = total
+        #: manifest records made in a worker (`_work_shard`), sent to the main process
+        self.remembered: list[tuple[str, Any, str, Any]] | None = [] if worker else None
 
     # ---- per file, in the main process ----------------------------------------------------
     def from_manifest(self, files: Sequence["DiscoveredFile"]) -> dict[int, os.stat_result | None]:
@@ -152,7 +174,7 @@ class _Scheduler:
                 hit = plan.cache.get(key)
                 if hit is not None and hit.path == file.relpath:
                     self.stats["cached"] += 1
-                    plan.cache.remember(file, sig, key, hit)
+                    self._remember(file, sig, key, hit)
                     self._finished(index, hit, None)
                     return
         read = engine.read_text(file, plan.settings)
@@ -170,6 +192,19 @@ class _Scheduler:
         else:
             self._finished(index, engine.scan_file(file, plan, read=read, fires=False), key, file, sig)
 
+    def _remember(self, file: "DiscoveredFile", sig: Any, key: str, result: "engine.FileResult", packed: Any = None) -> None:
+        """Record a hashed result in the cache manifest (in a worker: for the main process)."""
+        assert self.plan.cache is not None
+        if self.remembered is None:
+            self.plan.cache.remember(file, sig, key, result, packed)
+            return
+        if sig is not None:
+            from kzai_lint.cache import pack_result
+
+            packed = pack_result(result) if packed is None else packed
+            if packed is not None:
+                self.remembered.append((file.relpath, sig, key, packed))
+
     def _resolve(self, kind: Any) -> None:
         """Real rule objects for `kind` from here on (their modules are imported now)."""
         if kind not in self.resolved:
@@ -179,8 +214,11 @@ class _Scheduler:
             lazy_rules.resolve_all(self.plan.rules, [kind])
 
     def _queue(self, job: _Job) -> None:
-        self.stats["parsed"] += 1
-        self.stats["parsed_bytes"] += job.size
+        if job.fires:
+            self.stats["parsed"] += 1
+            self.stats["parsed_bytes"] += job.size
+        else:
+            self.stats["facts_only"] += 1
         if self.pool is not None:
             self._submit(job)
             return
@@ -189,6 +227,53 @@ class _Scheduler:
         large = self.total - job.index - 1 >= EARLY_POOL_FILES
         if not self.serial and len(self.queued) >= 2 and (self.queued_bytes >= POOL_MIN_BYTES or large):
             self._start_pool()
+
+    # ---- sharded: the workers read and prefilter too -------------------------------------------
+    def sharded(self, todo: list[tuple[int, "DiscoveredFile", Any]]) -> bool:
+        """Scan `todo` in a fork pool, `SHARD_FILES` files per task, each worker doing what `add`
+        does in the main process (cache key, read, prefilter, scan); False (nothing done) when
+        the input is small, serial was asked for, there are editor buffers, or no fork pool
+        starts. Rule modules and libcst are imported by the workers that need them."""
+        if self.serial or len(todo) < max(SHARD_MIN_FILES, 1) or self.plan.buffers or not _FORKS:
+            return False
+        try:
+            self.pool = _new_pool(self.plan, self.jobs, preload=False)
+        except (OSError, ValueError, RuntimeError, ImportError, NotImplementedError):
+            return False
+        self.stats["workers"] = self.jobs
+        shards = [todo[i : i + SHARD_FILES] for i in range(0, len(todo), SHARD_FILES)]
+        from concurrent.futures import as_completed
+
+        futures = {}
+        try:
+            for shard in shards:
+                futures[self.pool.submit(_work_shard, shard)] = shard
+            for future in as_completed(futures):
+                done, remembered, counters = future.result()
+                self._merge(done, remembered, counters)
+                del futures[future]
+        except Exception:  # noqa: BLE001 - a worker died or a result did not pickle: finish here
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+            self.serial = True
+            for shard in futures.values():
+                for index, file, info in shard:
+                    if self.results[index] is None:
+                        self.add(index, file, info)
+        return True
+
+    def _merge(self, done: list[tuple[int, "engine.FileResult"]], remembered: list[tuple[str, Any, str, Any]], counters: dict[str, int]) -> None:
+        for index, result in done:
+            self.results[index] = result
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.total)
+        if self.plan.cache is not None:
+            for relpath, sig, key, packed in remembered:
+                self.plan.cache.manifest.remember(relpath, sig, key, packed)
+        for name, value in counters.items():
+            if name not in ("files", "workers"):
+                self.stats[name] += value
 
     # ---- the pool ---------------------------------------------------------------------------
     def _start_pool(self) -> None:
@@ -241,7 +326,7 @@ class _Scheduler:
                 self.queued.append(job)
                 continue
             if job.key is not None and self.plan.cache is not None:
-                self.plan.cache.remember(job.file, job.sig, job.key, result)  # the worker stored it
+                self._remember(job.file, job.sig, job.key, result)  # the worker stored it
             self._finished(job.index, result, None)
 
     def _abandon_pool(self) -> None:
@@ -252,6 +337,14 @@ class _Scheduler:
         self.serial = True
 
     # ---- the end ------------------------------------------------------------------------------
+    def finish_local(self) -> list["engine.FileResult"]:
+        """`finish` in a worker of a sharded run: serial, and the manifest is the main process's."""
+        for job in self.queued:
+            result = engine.scan_file(job.file, self.plan, read=job.read, fires=job.fires)
+            self._finished(job.index, result, job.key, job.file, job.sig)
+        self.queued = []
+        return self.results  # type: ignore[return-value]
+
     def finish(self) -> list["engine.FileResult"]:
         if self.pool is not None:
             from concurrent.futures import wait
@@ -273,10 +366,10 @@ class _Scheduler:
         if key is not None and self.plan.cache is not None:
             packed = self.plan.cache.put(key, result)
             if packed is not None and file is not None:
-                self.plan.cache.remember(file, sig, key, result, packed)
+                self._remember(file, sig, key, result, packed)
         self.done += 1
-        if self.plan.progress is not None:
-            self.plan.progress(self.done, self.total)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def _raw_bytes(file: "DiscoveredFile", settings: Any, info: os.stat_result) -> bytes | None:
@@ -302,13 +395,15 @@ def _raw_bytes(file: "DiscoveredFile", settings: Any, info: os.stat_result) -> b
 _PLAN: "engine.ScanPlan | None" = None
 
 
-def _new_pool(plan: "engine.ScanPlan", jobs: int) -> ProcessPoolExecutor:
-    """A fork pool that inherits the plan and the loaded parser; spawn where fork is missing."""
+def _new_pool(plan: "engine.ScanPlan", jobs: int, *, preload: bool = True) -> ProcessPoolExecutor:
+    """A fork pool that inherits the plan and the loaded parser (`preload`: the workers will
+    parse, so the rule modules and libcst are imported once here); spawn where fork is missing."""
     global _PLAN
     from kzai_lint import lazy_rules
 
-    lazy_rules.resolve_all(plan.rules)  # imported once here, not in every worker
-    _preload()
+    if preload:
+        lazy_rules.resolve_all(plan.rules)  # imported once here, not in every worker
+        _preload()
     for stream in (sys.stdout, sys.stderr):  # a forked child must not repeat buffered output
         try:
             stream.flush()
@@ -345,6 +440,17 @@ def _work(file: "DiscoveredFile", read: Read, key: str | None, fires: bool) -> "
     if key is not None and _PLAN.cache is not None:
         _PLAN.cache.put(key, result)
     return result
+
+
+def _work_shard(shard: list[tuple[int, "DiscoveredFile", Any]]) -> tuple[list[tuple[int, "engine.FileResult"]], list[tuple[str, Any, str, Any]], dict[str, int]]:
+    """A worker's part of a sharded run: the main process's `add` for each file, serially here;
+    returns the results by index, the cache manifest records and the counters."""
+    assert _PLAN is not None
+    local = _Scheduler(_PLAN, 1, len(shard), worker=True)
+    for position, (_, file, info) in enumerate(shard):
+        local.add(position, file, info)
+    results = local.finish_local()
+    return [(index, results[position]) for position, (index, _, _) in enumerate(shard)], local.remembered or [], local.stats
 
 
 def auto_jobs(settings: Any) -> int:

@@ -43,7 +43,7 @@ def test_a_pool_that_cannot_start_falls_back_to_serial(make_repo: Callable[..., 
     root = repo(make_repo)
     serial = check([root], jobs=1)
 
-    def no_pool(plan: Any, jobs: int) -> Any:
+    def no_pool(plan: Any, jobs: int, **options: Any) -> Any:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
@@ -74,3 +74,57 @@ def test_auto_jobs_reads_the_config(make_repo: Callable[..., Path]) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("[tool.kzai-lint.system]", "[tool.kzai-lint]\njobs = 3\n\n[tool.kzai-lint.system]"), encoding="utf-8")
     assert parallel.auto_jobs(load_settings(root)) == 3
     assert outcome(check([root], jobs=0)) == outcome(check([root], jobs=1))  # 0 = auto
+
+
+def sharded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large-tree mode for any input: the workers read, hash and prefilter, 3 files per task."""
+    monkeypatch.setattr(parallel, "SHARD_MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "SHARD_FILES", 3)
+
+
+def test_the_sharded_pool_gives_the_serial_result(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(make_repo)
+    serial = check([root], jobs=1)
+    sharded(monkeypatch)
+    pooled = check([root], jobs=2)
+    assert pooled.stats["workers"] == 2
+    assert outcome(pooled) == outcome(serial)
+    counters = ("files", "prefiltered", "passed", "parsed", "parsed_bytes", "facts_only")
+    assert {k: pooled.stats[k] for k in counters} == {k: serial.stats[k] for k in counters}
+
+
+def test_a_sharded_run_fills_the_cache_manifest(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root = repo(make_repo)
+    sharded(monkeypatch)
+    cold = check([root], jobs=2, cache=True, cache_dir=tmp_path / "cache")
+    warm = check([root], jobs=1, cache=True, cache_dir=tmp_path / "cache")
+    assert outcome(warm) == outcome(cold)
+    # Every file is known to the manifest by its stat: none is even read again.
+    assert warm.stats["cached"] == warm.stats["files"] and warm.stats["prefiltered"] == 0
+
+
+def test_a_sharded_pool_that_cannot_start_scans_in_the_main_process(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(make_repo)
+    serial = check([root], jobs=1)
+
+    def no_pool(plan: Any, jobs: int, **options: Any) -> Any:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    sharded(monkeypatch)
+    monkeypatch.setattr(parallel, "_new_pool", no_pool)
+    fallback = check([root], jobs=2)
+    assert fallback.stats["workers"] == 0
+    assert outcome(fallback) == outcome(serial)
+
+
+def test_a_dead_sharded_worker_falls_back_to_the_main_process(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(make_repo)
+    serial = check([root], jobs=1)
+
+    def die(*args: Any) -> Any:
+        os._exit(3)
+
+    sharded(monkeypatch)
+    monkeypatch.setattr(parallel, "_work_shard", die)
+    broken = check([root], jobs=2)
+    assert outcome(broken) == outcome(serial)

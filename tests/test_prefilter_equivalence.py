@@ -3,7 +3,9 @@
 Every example of every built-in rule, and every fixture repository, is scanned five ways:
 the reference run (prefilter on, serial, no cache), without the prefilter (every file parsed),
 filling a fresh cache, again from that cache, and in a two-worker pool forced on for any input
-size. Findings, errors, warnings and the scanned count must be identical.
+size. Fixtures also run sharded (the workers read and prefilter too, as for large trees), and
+again from the cache the sharded run filled. Findings, errors, warnings and the scanned count
+must be identical.
 """
 from __future__ import annotations
 
@@ -66,10 +68,19 @@ def test_fixtures_are_found_the_same_way(name: str, tmp_path: Path, monkeypatch:
     root = tmp_path / name
     shutil.copytree(FIXTURES / name, root)
     runs = five_ways(root, tmp_path / "cache", monkeypatch)
+    with monkeypatch.context() as patched:
+        # Sharded: the workers read, hash and prefilter too (large trees), filling a cache.
+        patched.setattr(parallel, "SHARD_MIN_FILES", 0)
+        patched.setattr(parallel, "SHARD_FILES", 2)
+        runs["sharded"] = check([root], jobs=2, cache=True, cache_dir=tmp_path / "cache-sharded")
+    runs["after sharded"] = check([root], jobs=1, cache=True, cache_dir=tmp_path / "cache-sharded")
     assert_equivalent(runs)
     pool = runs["pool"].stats
     if pool["parsed"] >= 2:
         assert pool["workers"] == 2, "the pool was not used"
+    assert runs["sharded"].stats["workers"] == 2, "the sharded pool was not used"
+    after = runs["after sharded"].stats
+    assert after["cached"] == after["files"] or any(e.kind in ("timeout", "rule-error", "read-error") for e in runs["sharded"].errors), "a sharded run's cache was not found"
 
 
 def test_no_python_rule_lets_every_file_through() -> None:

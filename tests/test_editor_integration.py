@@ -134,3 +134,31 @@ def test_project_root_without_config_is_the_git_top_level(tmp_path: Path) -> Non
     assert project.project_root(settings, tmp_path / "pkg" / "new.py", tmp_path / "pkg") == tmp_path.resolve()
     assert project.settings_start([tmp_path / "pkg" / "a.py", tmp_path / "pkg" / "b.py"], tmp_path) == (tmp_path / "pkg").resolve()
     assert project.file_mode_plan([tmp_path], settings, tmp_path) == {}
+
+
+def test_the_git_top_level_is_found_as_git_finds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git_toplevel` walks up to `.git` instead of starting git: same answer as git for a
+    nested folder, a linked work tree (whose `.git` is a file) and a folder outside any."""
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    repo = tmp_path / "repo"
+    (repo / "src" / "pkg").mkdir(parents=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    (repo / "README.md").write_text("x\n", encoding="utf-8")
+    subprocess.run([*git, "add", "README.md"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=repo, check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "linked")], cwd=repo, check=True)
+    (tmp_path / "linked" / "deep").mkdir()
+    outside = tmp_path / "plain"
+    outside.mkdir()
+
+    def by_git(folder: Path) -> Path | None:
+        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, check=False)
+        return Path(proc.stdout.strip()).resolve() if proc.returncode == 0 else None
+
+    for folder in (repo, repo / "src" / "pkg", tmp_path / "linked", tmp_path / "linked" / "deep", outside):
+        assert project.git_toplevel(folder) == by_git(folder), folder
+    assert project.git_toplevel(repo / "src" / "pkg" / "not-yet-saved.py") == repo.resolve()
+    monkeypatch.setenv("GIT_WORK_TREE", str(repo))
+    assert project.git_toplevel(outside) == repo.resolve()

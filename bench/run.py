@@ -137,7 +137,7 @@ def analyse_tree(root: Path) -> tuple[list[str], list[str], list[tuple[str, floa
             none.append(f.relpath)
     broad = []
     for rule in rules:
-        words = rule.keywords()
+        words = rule.keywords_for(settings)  # what this run's prefilter uses (declarations narrow some)
         mine = [t for k, t in texts if k in rule.meta.kinds]
         if words is None or not mine:
             continue

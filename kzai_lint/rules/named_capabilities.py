@@ -57,6 +57,12 @@ class EmotionRecognitionName(IdentifierRule):
             def emotional_tts(text, emotion="happy"):
                 return synthesize(text, emotion)
             """, note="speech synthesis conditioned on an emotion is generation"),
+        Valid("""
+            import torch
+            from sympy import sympify
+            def get_expression(tokens):
+                return sympify(" ".join(tokens))
+            """, note="a math expression: only a facial expression is an emotion"),
     )
 
 
@@ -161,4 +167,11 @@ class SyntheticMediaName(IdentifierRule):
             def swap_rows(a, i, j):
                 a[[i, j]] = a[[j, i]]
             """),
+        Valid("""
+            import torch
+            def swap(x):
+                return x.transpose(0, 1)
+            class Swapper:
+                pass
+            """, note="a swap of tensor axes, no face in the name"),
     )

@@ -31,9 +31,10 @@ class ConfigSignalRule(DocumentRule):
 
     def keywords(self) -> Iterable[str] | None:
         words = model_keywords(self.catalogue) | {str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ())}
+        common = self.catalogue.extra.get("label_prefilter_common", ())
         for ls in self.catalogue.label_sets:
             if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(label_keywords(ls.terms))
+                words.update(label_keywords(ls, common))
         words.add("_target_")
         return words
 

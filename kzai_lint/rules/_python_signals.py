@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, ClassVar, Iterable, Iterator
+from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 import libcst as cst
 
 from kzai_lint.analysis.python_module import MISSING, UNKNOWN, CallSite, PythonModule
-from kzai_lint.catalogue import CallSignal, Catalogue
+from kzai_lint.catalogue import CallSignal, Catalogue, LabelSet
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
@@ -99,6 +99,30 @@ class CatalogueCallRule(PythonRule):
                 words.update((f"import {root}", f"from {root}"))
         return words
 
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """As `keywords`, but a model loader (`pipeline`, `from_pretrained`: a signal whose
+        capability comes from its model argument) needs a model-id word *and* its library
+        imported, since the call resolves only through that import. Model words alone (`age`,
+        `expression`, `voice`) are in many files of any large ML repository."""
+        if type(self).keywords is not CatalogueCallRule.keywords:
+            return super().requirements_for(settings, kind)  # a rule with words of its own
+        plain: set[str] = set()
+        loaders: set[str] = set()
+        for sig in self.catalogue.calls:
+            if not self._signal_may_report(sig):
+                continue
+            root = sig.name.split(".", 1)[0].lower()
+            if "*" in root:
+                return None
+            (loaders if sig.model_arg is not None and not sig.capabilities and sig.select is None else plain).add(root)
+        imports = lambda roots: tuple(w for root in sorted(roots) for w in (f"import {root}", f"from {root}"))  # noqa: E731
+        alternatives: list[tuple[tuple[str, ...], ...]] = []
+        if plain:
+            alternatives.append((imports(plain),))
+        if loaders:
+            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), imports(loaders)))
+        return alternatives
+
     def _signal_may_report(self, sig: CallSignal) -> bool:
         caps = set(sig.capabilities)
         if sig.select is not None:
@@ -150,13 +174,27 @@ class CatalogueCallRule(PythonRule):
                 break
 
 
-def label_keywords(terms: Iterable[str]) -> set[str]:
-    """Prefilter words for a label set: a word term's first word; a term such as an age bucket
-    `(0 2)` whole, since a bare digit would let every file through."""
-    out = set()
-    for term in terms:
-        out.add(term.split(" ", 1)[0] if term[:1].isalpha() else term.replace(" ", "-"))
-    return out
+def label_keywords(label_set: LabelSet, common: Sequence[str] = ()) -> set[str]:
+    """Prefilter words for a label set. Terms are matched after `-`, `_` and runs of whitespace
+    became one space, so every word of a term starts a word in the file: a term of several words
+    needs only one of them, the one the set already needs or else the longest uncommon one
+    (`wing` for `right wing`: `right` is in every licence header). A collection counts with `min`
+    distinct terms, so a file that counts holds a term outside any min - 1 of them: up to min - 1
+    terms whose words are all `common` (`label_prefilter_common`) are left out. A term such as
+    an age bucket `(0 2)` counts whole, since a bare digit would let every file through."""
+    rank = {word: i for i, word in enumerate(common)}
+    singles = {term for term in label_set.terms if " " not in term}
+    words_of: dict[str, tuple[str, ...]] = {}
+    for term in sorted(label_set.terms):
+        if not term[:1].isalpha():  # `(0-2)`, `(0_2)`, `(0 2)`
+            words_of[term] = tuple(term.replace(" ", sep) for sep in "-_ ")
+            continue
+        parts = term.split(" ")
+        known = [w for w in parts if w in singles]
+        words_of[term] = (known[0] if known else max(parts, key=lambda w: (w not in rank, len(w), w)),)
+    droppable = sorted((t for t in singles if words_of[t][0] in rank), key=lambda t: (rank[t], t))
+    dropped = set(droppable[: max(label_set.min - 1, 0)])
+    return {w for t, words in words_of.items() if t not in dropped for w in words}
 
 
 def model_keywords(catalogue: Catalogue) -> set[str]:
@@ -231,9 +269,10 @@ class LabelVocabularyRule(PythonRule):
 
     def keywords(self) -> Iterable[str] | None:
         words: set[str] = set()
+        common = self.catalogue.extra.get("label_prefilter_common", ())
         for ls in self.catalogue.label_sets:
             if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(label_keywords(ls.terms))
+                words.update(label_keywords(ls, common))
         return words
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:

@@ -20,10 +20,11 @@ from kzai_lint.rule import PythonRule
 from kzai_lint.rules._messages import clause_phrase
 from kzai_lint.rules._python_signals import about_non_persons, context_allows
 
-# Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start.
+# Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start. Voice
+# cloning names all hold `voice` (`clone_voice`, `VoiceCloner`); `clone` alone is torch's `.clone()`.
 _NAME_WORDS = ("*emotion", "expression", "affect", "race", "*ethnicit", "religion", "political",
                "orientation", "age", "*agegender", "*genderage", "gender", "sex", "swap", "*faceswap", "*deepfake",
-               "clone", "cloning", "*voiceclon", "lip", "*lipsync", "talking", "*talkinghead", "*wav2lip", "*sadtalker")
+               "*voice", "lip", "*lipsync", "talking", "*talkinghead", "*wav2lip", "*sadtalker")
 
 
 class IdentifierRule(PythonRule):

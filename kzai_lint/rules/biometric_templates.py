@@ -78,7 +78,10 @@ class BiometricTemplateStore(CatalogueCallRule):
     )
 
     def keywords(self) -> Iterable[str] | None:
-        return ("face_encodings", "represent", "encode_batch", "inceptionresnetv1")
+        """The template calls resolve only through an import of their library (`represent` or
+        `encode_batch` alone are words of every other ML file)."""
+        roots = {sig.name.split(".", 1)[0].lower() for sig in self.catalogue.calls if any(self.catalogue.capabilities[c].code == self.meta.code for c in sig.capabilities)}
+        return {word for root in roots for word in (f"import {root}", f"from {root}")}
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

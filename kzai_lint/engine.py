@@ -32,7 +32,7 @@ from kzai_lint.model import (
     Status,
 )
 from kzai_lint.keyword_index import KeywordIndex
-from kzai_lint.prefilter import Prefilter
+from kzai_lint.requirements import RequirementFilter
 from kzai_lint.rule import RepoRule, Rule
 
 BINARY_SNIFF = 8192
@@ -45,7 +45,7 @@ class ScanPlan:
     settings: Any
     debug: bool = False
     use_prefilter: bool = True
-    prefilters: dict[FileKind, Prefilter] = field(default_factory=dict)
+    prefilters: dict[FileKind, RequirementFilter] = field(default_factory=dict)
     #: {relpath: text} read instead of the file (unsaved editor buffers, `--stdin-filename`)
     buffers: dict[str, str] = field(default_factory=dict)
     #: for explicit files: where the declaration lives, and the project's cards (see `project`)
@@ -60,19 +60,19 @@ class ScanPlan:
     _keyword_index: KeywordIndex | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        by_kind: dict[FileKind, list[str] | None] = {}
+        by_kind: dict[FileKind, list[tuple[tuple[str, ...], ...]] | None] = {}
         for rule in self.rules:
             if isinstance(rule, RepoRule):
                 continue
-            words = rule.keywords_for(self.settings)
             for kind in rule.meta.kinds:
+                needs = rule.requirements_for(self.settings, kind)
                 current = by_kind.get(kind, [])
-                if words is None or current is None:
+                if needs is None or current is None:
                     by_kind[kind] = None
                 else:
-                    current.extend(words)
+                    current.extend(needs)
                     by_kind[kind] = current
-        self.prefilters = {k: Prefilter(v) for k, v in by_kind.items()}
+        self.prefilters = {k: RequirementFilter(v) for k, v in by_kind.items()}
 
     def keyword_index(self) -> KeywordIndex:
         """The gates of rules that check nothing without their keywords (`gates()`),

@@ -93,6 +93,7 @@ def stand_in(record: Record) -> type[Rule]:
         "check": _check,
         "keywords": _keywords,
         "keywords_for": _keywords_for,
+        "requirements_for": _requirements_for,
         "__getattr__": _getattr,
         "__reduce_ex__": _reduce_ex,
     }
@@ -182,6 +183,29 @@ def _keywords_for(self: Rule, settings: Any) -> Any:
 
     value = startup_index.get(key, compute)
     return None if not value[0] else tuple(value[1])
+
+
+def _requirements_for(self: Rule, settings: Any, kind: Any) -> Any:
+    """From the startup index per rule, kind, settings, options and catalogue identity (computed
+    by the real rule the first time): whether the rule overrides `requirements_for` is known only
+    to its real class."""
+    from kzai_lint import catalogue as catalogue_mod
+    from kzai_lint import startup_index
+
+    made_of = catalogue_mod.identity(self.catalogue)
+    if made_of is None:
+        return resolve(self).requirements_for(settings, kind)
+    key = f"requirements/{self.meta.id}/{getattr(kind, 'value', kind)}/{_settings_key(settings, self.options, made_of)}"
+
+    def compute() -> list[Any]:
+        # A separate real instance: resolving this one in place would bypass the index for the
+        # rule's other kinds, asked next.
+        state = object.__getattribute__(self, "__dict__")
+        found = real_class(type(self))(state.get("catalogue"), state.get("options")).requirements_for(settings, kind)
+        return [0] if found is None else [1, [[sorted(set(group)) for group in alternative] for alternative in found]]
+
+    value = startup_index.get(key, compute)
+    return None if not value[0] else [tuple(tuple(group) for group in alternative) for alternative in value[1]]
 
 
 _SETTINGS_KEYS: dict[int, tuple[Any, str]] = {}

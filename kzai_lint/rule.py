@@ -97,6 +97,16 @@ class Rule(abc.ABC):
         (e.g. `mode = "local"`) narrow them when the declaration makes them irrelevant."""
         return self.keywords()
 
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """What a file of `kind` must contain for this rule to report in it: alternatives, each a
+        tuple of keyword groups that must all occur (a word of each; `Prefilter` semantics), or
+        None for every file. The first group of each alternative is the one the one-pass
+        prefilter looks for; the others are checked only for files that pass it. By default a
+        single group, `keywords_for`; a rule whose matches need two things (a library call needs
+        the library imported *and* a model id) says so here."""
+        words = self.keywords_for(settings)
+        return None if words is None else [(tuple(words),)]
+
     @classmethod
     def doc(cls) -> str:
         return textwrap.dedent(cls.__doc__ or "").strip()

@@ -83,3 +83,44 @@ def test_a_vulnerability_word_without_people_is_not_parsed(tmp_path: Path) -> No
     gate = RequirementFilter(rules["KZ302/vulnerable-targeting"].requirements_for(None, FileKind.PYTHON))
     assert not gate.may_match("def build(tree):\n    for child in tree.nodes:\n        child.disabled = True\n")
     assert gate.may_match("def offer(user):\n    if user.is_minor:\n        return 'loan'\n")
+
+
+NAMES = ["predict_age", "age_classifier", "AgeEstimator", "predict_race", "race_classifier", "get_race", "predict_gender",
+         "predict_age_and_gender", "age_gender_net", "AgeGenderNet", "gender_classifier", "get_ethnicity", "ethnicity_model",
+         "predict_religion", "detect_emotion", "FacialEmotionRecognizer", "swap_face", "FaceSwapper", "swapper", "clone_voice",
+         "VoiceCloner", "wav2lip_model", "lip_sync", "race_condition_check", "cache_age", "swap"]
+
+
+@pytest.mark.parametrize("face", [False, True], ids=["no face", "face input"])
+def test_named_capabilities_are_found_with_and_without_the_prefilter(face: bool, tmp_path: Path) -> None:
+    """Names whose words count only with face input (`race`, `age`) need a biometric word too:
+    the prefilter must never drop a file the rule would report in."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for i, name in enumerate(NAMES):
+        head = "import torch\nimport cv2\nfaces = cv2.CascadeClassifier('haarcascade_frontalface_default.xml')\n" if face else "import torch\n"
+        (root / f"m{i}.py").write_text(f"{head}\ndef {name}(x):\n    return torch.relu(x)\n", encoding="utf-8")
+        (root / f"c{i}.py").write_text(f"{head}\nclass {name[:1].upper() + name[1:]}(torch.nn.Module):\n    pass\n", encoding="utf-8")
+    select = ["KZ305/named-capability", "KZ306/named-capability", "KZ307/named-capability"]
+    on, off = check([root], jobs=1, select=select), check([root], jobs=1, select=select, use_prefilter=False)
+    assert on.findings == off.findings
+    assert on.findings, "some names are findings"
+
+
+@pytest.mark.parametrize("face", [False, True], ids=["no face", "face input"])
+def test_label_sets_are_found_with_and_without_the_prefilter(face: bool, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    head = "import torch\nfrom facenet_pytorch import MTCNN\ndetector = MTCNN()  # face crops\n" if face else "import torch\n"
+    sets = {
+        "race": '["White", "Black", "East_Asian", "Indian", "Middle Eastern", "Latino_Hispanic"]',
+        "political": '["left-wing", "right-wing", "green", "liberal"]',
+        "religion": '["muslim", "christian", "jewish"]',
+        "emotion": '["happy", "sad", "neutral", "angry", "fear", "surprise", "disgust"]',
+    }
+    for name, labels in sets.items():
+        (root / f"{name}.py").write_text(f"{head}\nLABELS = {labels}\nmodel = torch.nn.Linear(512, len(LABELS))\n", encoding="utf-8")
+    select = ["KZ305/label-vocabulary", "KZ306/label-vocabulary"]
+    on, off = check([root], jobs=1, select=select), check([root], jobs=1, select=select, use_prefilter=False)
+    assert on.findings == off.findings
+    assert {f.path for f in on.findings} >= ({"race.py", "religion.py", "political.py", "emotion.py"} if face else {"emotion.py"})

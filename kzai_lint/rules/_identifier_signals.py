@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import libcst as cst
 
@@ -18,7 +18,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
 from kzai_lint.rules._messages import clause_phrase
-from kzai_lint.rules._python_signals import about_non_persons, context_allows
+from kzai_lint.rules._python_signals import about_non_persons, biometric_words, context_allows
 
 # Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start. Voice
 # cloning names all hold `voice` (`clone_voice`, `VoiceCloner`); `clone` alone is torch's `.clone()`.
@@ -26,12 +26,24 @@ _NAME_WORDS = ("*emotion", "expression", "affect", "race", "*ethnicit", "religio
                "orientation", "age", "*agegender", "*genderage", "gender", "sex", "swap", "*faceswap", "*deepfake",
                "*voice", "lip", "*lipsync", "talking", "*talkinghead", "*wav2lip", "*sadtalker")
 
+# Words used only by patterns that need a biometric context (identifiers.yaml; a test holds it).
+_BIOMETRIC_ONLY = ("race", "age")
+
 
 class IdentifierRule(PythonRule):
     """Function and class definitions whose names state a capability of the rule's code."""
 
     def keywords(self) -> Iterable[str] | None:
         return _NAME_WORDS
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """`race` and `age` name something only in patterns that need face or voice input in the
+        file (`context: biometric`): with them, a biometric word too (a race condition, a cache
+        age)."""
+        biometric = biometric_words(self.catalogue)
+        if not biometric:
+            return super().requirements_for(settings, kind)
+        return [(tuple(w for w in _NAME_WORDS if w not in _BIOMETRIC_ONLY),), (_BIOMETRIC_ONLY, biometric)]
 
     @functools.cached_property
     def _patterns(self) -> list[tuple[re.Pattern[str], str, str]]:

@@ -275,6 +275,20 @@ class LabelVocabularyRule(PythonRule):
                 words.update(label_keywords(ls, common))
         return words
 
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """A set whose context is `biometric` counts only in a file with face or voice input
+        (`context_allows`): its label words and a biometric word (`white`, `asian` or `indian`
+        alone are in many files that have no face in view)."""
+        common = self.catalogue.extra.get("label_prefilter_common", ())
+        biometric = biometric_words(self.catalogue)
+        alternatives: list[tuple[tuple[str, ...], ...]] = []
+        for ls in self.catalogue.label_sets:
+            if self.catalogue.capabilities[ls.capability].code != self.meta.code:
+                continue
+            words = tuple(sorted(label_keywords(ls, common)))
+            alternatives.append((words, biometric) if ls.context == "biometric" and biometric else (words,))
+        return alternatives
+
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
         lowered = ctx.lowered
@@ -292,6 +306,15 @@ class LabelVocabularyRule(PythonRule):
                 ctx.add_fact("capability", label_set.capability, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
                 yield hit
                 break
+
+
+def biometric_words(catalogue: Catalogue) -> tuple[str, ...]:
+    """Words (matched anywhere) one of which every text in a biometric context holds (from the
+    `biometric_context` regex); empty when the regex is not of the simple shape."""
+    from kzai_lint.regex_literals import required_words
+
+    words = required_words(catalogue.biometric_context.pattern)
+    return tuple(f"*{w}" for w in words) if words else ()
 
 
 def context_allows(catalogue: Catalogue, context: str, lowered_text: str) -> bool:

@@ -195,16 +195,21 @@ def _requirements_for(self: Rule, settings: Any, kind: Any) -> Any:
     made_of = catalogue_mod.identity(self.catalogue)
     if made_of is None:
         return resolve(self).requirements_for(settings, kind)
-    key = f"requirements/{self.meta.id}/{getattr(kind, 'value', kind)}/{_settings_key(settings, self.options, made_of)}"
-
-    def compute() -> list[Any]:
+    # One section per settings and catalogue, holding every rule's answer per kind: one section
+    # each would crowd the index's other sections out.
+    section = f"requirements/{_settings_key(settings, None, made_of)}"
+    entry = f"{self.meta.id}/{getattr(kind, 'value', kind)}"
+    if self.options:
+        entry += "/" + _settings_key(None, self.options, made_of)
+    table = startup_index.get(section, dict)
+    value = table.get(entry)
+    if value is None:
         # A separate real instance: resolving this one in place would bypass the index for the
         # rule's other kinds, asked next.
         state = object.__getattribute__(self, "__dict__")
         found = real_class(type(self))(state.get("catalogue"), state.get("options")).requirements_for(settings, kind)
-        return [0] if found is None else [1, [[sorted(set(group)) for group in alternative] for alternative in found]]
-
-    value = startup_index.get(key, compute)
+        value = [0] if found is None else [1, [[sorted(set(group)) for group in alternative] for alternative in found]]
+        startup_index.update(section, entry, value)
     return None if not value[0] else [tuple(tuple(group) for group in alternative) for alternative in value[1]]
 
 

@@ -48,6 +48,7 @@ class _State:
 
 
 _STATE = _State()
+_PER_SETTINGS = ("requirements/", "keywords/")
 
 
 def directory() -> str | None:
@@ -149,6 +150,26 @@ def get(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def update(name: str, key: str, value: Any) -> None:
+    """Add `key: value` to the dict section `name` (one section for many small answers, such as
+    every rule's requirements under one set of settings, instead of one section each)."""
+    sections = _sections()
+    table = sections.get(name)
+    if not isinstance(table, dict) or directory() is None:
+        return
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return
+    table[key] = value
+    _STATE.dirty.add(name)
+    if not _STATE.exit_hook:
+        import atexit
+
+        atexit.register(flush)
+        _STATE.exit_hook = True
+
+
 def flush() -> None:
     """Write new sections (merged with what another process wrote meanwhile); errors are ignored."""
     path = _path()
@@ -157,7 +178,10 @@ def flush() -> None:
     mine = {name: _STATE.sections[name] for name in _STATE.dirty if name in _STATE.sections}
     merged = {**_read(path), **mine}
     while len(merged) > MAX_SECTIONS:
-        del merged[next(iter(merged))]
+        # Sections per scanned repository's settings go first: the catalogue and rule sections
+        # every run needs must not be crowded out by a test suite's hundred temporary roots.
+        victim = next((name for name in merged if name.startswith(_PER_SETTINGS)), None)
+        del merged[victim if victim is not None else next(iter(merged))]
     folder = os.path.dirname(path)
     temp = f"{path}.{os.getpid()}.tmp"
     try:

@@ -130,6 +130,35 @@ def test_stand_ins_give_the_real_rules_metadata_and_keywords(system: dict[str, A
         assert (None if expected is None else set(expected)) == (None if found is None else set(found)), real.meta.id
 
 
+@pytest.mark.parametrize("system", [{}, {"mode": "local", "autonomy": "high"}])
+def test_stand_ins_give_the_real_rules_requirements(system: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per kind, from one index section per settings: a section per rule and kind crowded the
+    catalogue and rule sections out of the index (its size is bounded)."""
+    from kzai_lint import startup_index
+
+    monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
+    startup_index.reset()
+    try:
+        settings = Settings(root=tmp_path, system=system)
+        cat = catalogue.load()
+        before = {name for name in startup_index._sections() if name.startswith("requirements/")}
+        for real, stand_in in zip(registry.builtin_rules(), stand_ins()):
+            for kind in real.meta.kinds:
+                expected = real(cat, None).requirements_for(settings, kind)
+                found = stand_in(cat, None).requirements_for(settings, kind)
+                assert _normal(found) == _normal(expected), (real.meta.id, kind)
+        sections = {name for name in startup_index._sections() if name.startswith("requirements/")} - before
+        assert len(sections) == 1, sorted(sections)[:3]
+    finally:
+        startup_index.reset()
+        monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
+        startup_index.reset()
+
+
+def _normal(alternatives: Any) -> Any:
+    return None if alternatives is None else sorted(tuple(tuple(sorted(set(g))) for g in alt) for alt in alternatives)
+
+
 def test_a_stand_in_becomes_the_real_rule_in_place() -> None:
     cat = catalogue.load()
     for real, stand_in in zip(registry.builtin_rules(), stand_ins()):

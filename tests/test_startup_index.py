@@ -276,3 +276,25 @@ def test_stand_ins_follow_an_extended_catalogue(system: dict[str, Any], tmp_path
             found = stand_in(extended, None).keywords_for(settings)
             assert (None if expected is None else set(expected)) == (None if found is None else set(found)), real.meta.id
     assert any("moodlib" in w for r in registry.builtin_rules() for w in (r(extended, None).keywords_for(settings) or ()))
+
+
+def test_a_full_index_drops_per_settings_sections_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzai_lint import startup_index
+
+    monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setattr(startup_index, "MAX_SECTIONS", 4)
+    startup_index.reset()
+    try:
+        startup_index.get("catalogue/test", lambda: [1])
+        startup_index.get("rules/test", lambda: [2])
+        for i in range(5):
+            startup_index.get(f"requirements/{i}", dict)
+            startup_index.update(f"requirements/{i}", "KZ000/x/python", [0])
+        startup_index.flush()
+        startup_index.reset()
+        kept = set(startup_index._sections())
+        assert {"catalogue/test", "rules/test"} <= kept and len(kept) == 4
+        assert startup_index._sections()["requirements/4"] == {"KZ000/x/python": [0]}
+    finally:
+        monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
+        startup_index.reset()

@@ -136,6 +136,7 @@ def test_stand_ins_give_the_real_rules_requirements(system: dict[str, Any], tmp_
     catalogue and rule sections out of the index (its size is bounded)."""
     from kzai_lint import startup_index
 
+    startup_index.reset()
     monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
     startup_index.reset()
     try:
@@ -281,6 +282,7 @@ def test_stand_ins_follow_an_extended_catalogue(system: dict[str, Any], tmp_path
 def test_a_full_index_drops_per_settings_sections_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kzai_lint import startup_index
 
+    startup_index.reset()  # what this process computed so far goes to its own index, not this one
     monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setattr(startup_index, "MAX_SECTIONS", 4)
     startup_index.reset()

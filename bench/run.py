@@ -135,20 +135,34 @@ def analyse_tree(root: Path) -> tuple[list[str], list[str], list[tuple[str, floa
                 parse.append(f.relpath)
         elif not needs_facts(f.kind, f.relpath) and len(none) < 10:
             none.append(f.relpath)
+    # Per rule, what this run's prefilter uses (`requirements_for`: declarations narrow some,
+    # some rules need two keyword groups): which files it lets through, and how many only it does.
+    from kzai_lint.requirements import RequirementFilter
+    from kzai_lint.rule import RepoRule
+
+    passing: dict[str, set[int]] = {}
+    firsts: dict[str, list[str]] = {}
+    for rule in rules:
+        if isinstance(rule, RepoRule):
+            continue
+        gates = {kind: RequirementFilter(rule.requirements_for(settings, kind)) for kind in rule.meta.kinds}
+        if any(g.passes_everything for g in gates.values()):
+            continue
+        passing[rule.meta.id] = {i for i, (k, t) in enumerate(texts) if k in gates and gates[k].may_match(t)}
+        firsts[rule.meta.id] = sorted({w for g in gates.values() for w in g.keywords or ()})
     broad = []
     for rule in rules:
-        words = rule.keywords_for(settings)  # what this run's prefilter uses (declarations narrow some)
-        mine = [t for k, t in texts if k in rule.meta.kinds]
-        if words is None or not mine:
+        mine = [i for i, (k, _) in enumerate(texts) if k in rule.meta.kinds]
+        if rule.meta.id not in passing or not mine:
             continue
-        words = list(words)
-        gate = Prefilter(words)
-        passed = [t for t in mine if gate.may_match(t)]
+        passed = passing[rule.meta.id]
         share = len(passed) / len(mine)
-        if share >= 0.10:
-            sample = passed[:300]  # which keywords let them through, on a sample
-            counts = sorted(((sum(1 for t in sample if Prefilter([w]).may_match(t)), w) for w in set(words)), reverse=True)[:4]
-            broad.append((rule.meta.id, share, ", ".join(f"{w!r} {c / len(sample) * share:.0%}" for c, w in counts)))
+        if share >= 0.05:
+            others = set().union(*(v for k, v in passing.items() if k != rule.meta.id))
+            sample = [texts[i][1] for i in sorted(passed)[:300]]  # which first-group words let them through
+            counts = sorted(((sum(1 for t in sample if Prefilter([w]).may_match(t)), w) for w in firsts[rule.meta.id]), reverse=True)[:4]
+            words = ", ".join(f"{w!r} {c / len(sample) * share:.0%}" for c, w in counts)
+            broad.append((rule.meta.id, share, f"{words}; {len(passed - others)} files pass by this rule alone"))
     return none, parse, sorted(broad, key=lambda b: -b[1])
 
 

@@ -115,12 +115,11 @@ class CatalogueCallRule(PythonRule):
             if "*" in root:
                 return None
             (loaders if sig.model_arg is not None and not sig.capabilities and sig.select is None else plain).add(root)
-        imports = lambda roots: tuple(w for root in sorted(roots) for w in (f"import {root}", f"from {root}"))  # noqa: E731
         alternatives: list[tuple[tuple[str, ...], ...]] = []
         if plain:
-            alternatives.append((imports(plain),))
+            alternatives.append((import_words(plain),))
         if loaders:
-            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), imports(loaders)))
+            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_words(loaders)))
         return alternatives
 
     def _signal_may_report(self, sig: CallSignal) -> bool:
@@ -172,6 +171,11 @@ class CatalogueCallRule(PythonRule):
                 ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S1", confidence.value)
                 yield hit
                 break
+
+
+def import_words(roots: Iterable[str]) -> tuple[str, ...]:
+    """What a file that imports one of these modules contains (`import x`, `from x`)."""
+    return tuple(word for root in sorted(roots) for word in (f"import {root}", f"from {root}"))
 
 
 def label_keywords(label_set: LabelSet, common: Sequence[str] = ()) -> set[str]:

@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 from kzai_lint.context import FileContext
 from kzai_lint.model import PYTHON_KINDS, Confidence, Hit, Status
 from kzai_lint.rule import Invalid, RuleMeta, Valid
-from kzai_lint.rules._python_signals import CatalogueCallRule
+from kzai_lint.rules._python_signals import CatalogueCallRule, import_words
 
 
 class BiometricTemplateStore(CatalogueCallRule):
@@ -81,7 +81,7 @@ class BiometricTemplateStore(CatalogueCallRule):
         """The template calls resolve only through an import of their library (`represent` or
         `encode_batch` alone are words of every other ML file)."""
         roots = {sig.name.split(".", 1)[0].lower() for sig in self.catalogue.calls if any(self.catalogue.capabilities[c].code == self.meta.code for c in sig.capabilities)}
-        return {word for root in roots for word in (f"import {root}", f"from {root}")}
+        return set(import_words(roots))
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from kzai_lint import model
+from kzai_lint.atomic_file import write_atomically
 from kzai_lint.cache_manifest import Manifest, Signature
 from kzai_lint.canonical import canonical as _canonical
 
@@ -137,18 +138,8 @@ class ResultCache:
             text = json.dumps({"schema": SCHEMA, "key": key, "result": packed if stored is None else stored}, separators=(",", ":"), ensure_ascii=False)
         except _Unencodable:
             return None
-        final = self.folder / f"{key}.json"
-        temp = self.folder / f".{key}.{os.getpid()}.tmp"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
-            try:
-                os.write(fd, text.encode("utf-8", "surrogatepass"))
-            finally:
-                os.close(fd)
-            os.replace(temp, final)
-        except OSError:
-            _remove(temp)  # a full disk or a read-only checkout: run on without caching
-            return None
+        if not write_atomically(self.folder / f"{key}.json", text.encode("utf-8", "surrogatepass")):
+            return None  # a full disk or a read-only checkout: run on without caching
         return packed
 
 
@@ -276,9 +267,7 @@ def _mark(directory: Path) -> None:
     for name, text in ((".gitignore", "# Automatically created by kzai-lint.\n*\n"), ("CACHEDIR.TAG", _TAG)):
         path = directory / name
         if not path.exists():
-            temp = directory / f".{name}.{os.getpid()}.tmp"
-            temp.write_text(text, encoding="utf-8")
-            os.replace(temp, path)
+            write_atomically(path, text.encode("utf-8"))
 
 
 def _prune(directory: Path, keep: Path) -> None:
@@ -298,13 +287,6 @@ def _read_all(fd: int) -> bytes:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
-
-
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from kzai_lint.atomic_file import write_atomically
+
 __all__ = ["MANIFEST_NAME", "Manifest", "signature"]
 
 MANIFEST_NAME = "manifest"
@@ -124,14 +126,5 @@ class Manifest:
         items = sorted(self.records.items())[-MAX_RECORDS:]
         files = [[rel, list(sig), key, packed] for rel, (sig, key, packed) in items]
         text = json.dumps({"schema": SCHEMA, "run_key": self.run_key, "files": files}, separators=(",", ":"), ensure_ascii=False)
-        temp = self.path.with_name(f".{MANIFEST_NAME}.{os.getpid()}.tmp")
-        try:
-            with open(temp, "wb") as fh:
-                fh.write(text.encode("utf-8", "surrogatepass"))
-            os.replace(temp, self.path)
+        if write_atomically(self.path, text.encode("utf-8", "surrogatepass")):
             self.changed = False
-        except OSError:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass

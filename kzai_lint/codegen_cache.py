@@ -24,6 +24,8 @@ import sys
 from types import CodeType
 from typing import Any
 
+from kzai_lint.atomic_file import read_marshal, write_atomically
+
 __all__ = ["install", "installed"]
 
 _HEAD = ("kzai-lint-dataclass-code", 1, sys.version, sys.flags.optimize)
@@ -51,11 +53,7 @@ _STORE: _Store | None = None
 
 
 def _read(path: str) -> dict[str, CodeType]:
-    try:
-        with open(path, "rb") as fh:
-            data = marshal.loads(fh.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    data = read_marshal(path)
     if isinstance(data, tuple) and len(data) == 2 and data[0] == _HEAD and isinstance(data[1], dict):
         return data[1]
     return {}
@@ -125,15 +123,9 @@ def _flush() -> None:
         merged = {**_read(path), **new}
         if len(merged) > MAX_CODES:
             merged = dict(new)
-        temp = f"{path}.{os.getpid()}.tmp"
         try:
-            os.makedirs(store.folder, exist_ok=True)
-            with open(temp, "wb") as fh:
-                fh.write(marshal.dumps((_HEAD, merged)))
-            os.replace(temp, path)
-        except (OSError, ValueError):
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+            data = marshal.dumps((_HEAD, merged))
+        except ValueError:
+            continue
+        write_atomically(path, data)
     store.new.clear()

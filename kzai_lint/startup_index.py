@@ -24,6 +24,8 @@ import os
 import sys
 from typing import Any, Callable, TypeVar
 
+from kzai_lint.atomic_file import read_marshal, write_atomically
+
 __all__ = ["ENV", "directory", "flush", "get", "package_stamp", "reset", "stamp"]
 
 ENV = "KZAI_LINT_INDEX_DIR"
@@ -111,11 +113,7 @@ def _path() -> str | None:
 
 
 def _read(path: str) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            data = marshal.loads(fh.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    data = read_marshal(path)
     if not (isinstance(data, tuple) and len(data) == 3 and data[0] == "kzai-lint-index" and data[1] == stamp() and isinstance(data[2], dict)):
         return {}  # another stamp's file under this name, or not ours: recomputed and rewritten
     return data[2]
@@ -182,22 +180,11 @@ def flush() -> None:
         # every run needs must not be crowded out by a test suite's hundred temporary roots.
         victim = next((name for name in merged if name.startswith(_PER_SETTINGS)), None)
         del merged[victim if victim is not None else next(iter(merged))]
-    folder = os.path.dirname(path)
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        fresh = not os.path.exists(path)
-        os.makedirs(folder, exist_ok=True)
-        with open(temp, "wb") as fh:
-            fh.write(marshal.dumps(("kzai-lint-index", stamp(), merged)))
-        os.replace(temp, path)
+    fresh = not os.path.exists(path)
+    if write_atomically(path, marshal.dumps(("kzai-lint-index", stamp(), merged))):
         _STATE.dirty.clear()
         if fresh:
-            _prune(folder, keep=path)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+            _prune(os.path.dirname(path), keep=path)
 
 
 def _prune(folder: str, keep: str) -> None:

@@ -185,15 +185,19 @@ def _git_files(root: Path) -> list[str] | None:
 def _may_be_in_git(folder: Path) -> bool:
     """False only when git cannot find a repository for `folder`: no `.git` in it or above it,
     and no GIT_DIR telling git where one is."""
-    if os.environ.get("GIT_DIR"):
-        return True
+    return bool(os.environ.get("GIT_DIR")) or closest_git_folder(folder) is not None
+
+
+def closest_git_folder(folder: str | os.PathLike[str]) -> str | None:
+    """The closest folder, `folder` itself or above it, that holds a `.git` (a repository's
+    folder, or the file of a submodule or linked work tree): where git finds the work tree."""
     here = os.path.abspath(folder)
     while True:
         if os.path.lexists(os.path.join(here, ".git")):
-            return True
+            return here
         parent = os.path.dirname(here)
         if parent == here:
-            return False
+            return None
         here = parent
 
 

@@ -340,11 +340,14 @@ class _Scheduler:
     # ---- the end ------------------------------------------------------------------------------
     def finish_local(self) -> list["engine.FileResult"]:
         """`finish` in a worker of a sharded run: serial, and the manifest is the main process's."""
-        for job in self.queued:
+        self._scan_queued()
+        return self.results  # type: ignore[return-value]
+
+    def _scan_queued(self) -> None:
+        for job in self.queued:  # serial: small inputs, --jobs 1, a pool that failed, a shard
             result = engine.scan_file(job.file, self.plan, read=job.read, fires=job.fires)
             self._finished(job.index, result, job.key, job.file, job.sig)
         self.queued = []
-        return self.results  # type: ignore[return-value]
 
     def finish(self) -> list["engine.FileResult"]:
         if self.pool is not None:
@@ -353,10 +356,7 @@ class _Scheduler:
             self._collect(wait(list(self.in_flight)).done)
             self.pool.shutdown(wait=True)
             self.pool = None
-        for job in self.queued:  # serial: small inputs, --jobs 1, or a pool that failed
-            result = engine.scan_file(job.file, self.plan, read=job.read, fires=job.fires)
-            self._finished(job.index, result, job.key, job.file, job.sig)
-        self.queued = []
+        self._scan_queued()
         if self.plan.cache is not None:
             self.plan.cache.finish()
         assert all(r is not None for r in self.results)

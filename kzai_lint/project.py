@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Sequence
 
-from kzai_lint.discovery import MODEL_CARD_NAMES
+from kzai_lint.discovery import MODEL_CARD_NAMES, closest_git_folder
 from kzai_lint.model import FileKind
 
 
@@ -42,10 +42,8 @@ def git_toplevel(start: Path) -> Path | None:
     folder = start.resolve()
     while not folder.is_dir() and folder != folder.parent:  # a path that exists only in an editor
         folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        if os.path.lexists(os.path.join(candidate, ".git")):
-            return candidate
-    return None
+    found = closest_git_folder(folder)
+    return None if found is None else Path(found)
 
 
 def project_root(settings: Any, start: Path, root: Path) -> Path:

@@ -272,12 +272,7 @@ class LabelVocabularyRule(PythonRule):
     """A list/tuple/set/dict/enum of labels reaching a label set's minimum overlap."""
 
     def keywords(self) -> Iterable[str] | None:
-        words: set[str] = set()
-        common = self.catalogue.extra.get("label_prefilter_common", ())
-        for ls in self.catalogue.label_sets:
-            if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(label_keywords(ls, common))
-        return words
+        return {word for alternative in self.requirements_for(None, None) for word in alternative[0]}
 
     def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
         """A set whose context is `biometric` counts only in a file with face or voice input

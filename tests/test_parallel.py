@@ -20,6 +20,11 @@ def repo(make_repo: Callable[..., Path]) -> Path:
     return make_repo(files)
 
 
+def no_pool(plan: Any, jobs: int, **options: Any) -> Any:
+    """`_new_pool` on a machine where no pool starts (no /dev/shm, a process limit)."""
+    raise OSError(28, "No space left on device")
+
+
 def outcome(result: Any) -> tuple[Any, ...]:
     return (result.findings, result.errors, result.warnings, result.files_scanned)
 
@@ -42,9 +47,6 @@ def test_the_pool_gives_the_serial_result(make_repo: Callable[..., Path], monkey
 def test_a_pool_that_cannot_start_falls_back_to_serial(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     root = repo(make_repo)
     serial = check([root], jobs=1)
-
-    def no_pool(plan: Any, jobs: int, **options: Any) -> Any:
-        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "_new_pool", no_pool)
@@ -106,9 +108,6 @@ def test_a_sharded_run_fills_the_cache_manifest(make_repo: Callable[..., Path], 
 def test_a_sharded_pool_that_cannot_start_scans_in_the_main_process(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     root = repo(make_repo)
     serial = check([root], jobs=1)
-
-    def no_pool(plan: Any, jobs: int, **options: Any) -> Any:
-        raise OSError(11, "Resource temporarily unavailable")
 
     sharded(monkeypatch)
     monkeypatch.setattr(parallel, "_new_pool", no_pool)

@@ -26,8 +26,10 @@ class KeywordIndex:
     always does)."""
 
     def __init__(self, sets: Mapping[str, Iterable[str] | None]) -> None:
+        sets = {name: None if words is None else list(words) for name, words in sets.items()}
         self.names = frozenset(sets)
-        self.always = frozenset(name for name, words in sets.items() if words is None)
+        # None, or a bare `*` (anywhere: the empty word, as `Prefilter` reads it), is every text.
+        self.always = frozenset(name for name, words in sets.items() if words is None or any(str(w) == "*" for w in words))
         self._bounded: dict[str, set[str]] = {}  # word -> sets with `word` or `*word`
         self._anywhere: dict[str, set[str]] = {}  # word -> sets with `*word`
         for name, words in sets.items():

@@ -1,24 +1,95 @@
 """Whether any rule of a file kind could report in a text: its rules' keyword requirements.
 
 A rule states what a file must contain for it to report (`Rule.requirements_for`): alternatives,
-each a tuple of keyword groups that must all occur. Most rules need one group (their keywords);
-some need two things at once, and saying so keeps broad words from letting most files of a large
-ML repository through (`age`, a model-id word, is in many files; with `import deepface` in few).
+each a tuple of groups that must all occur. Most rules need one group (their keywords); some
+need two or three things at once, and saying so keeps broad words from letting most files of a
+large ML repository through (`age`, a model-id word, is in many files; with `import deepface` in
+few).
 
-The check runs in two stages. The first group of every alternative is a necessary condition, so
-their union is one `Prefilter` pass over the text, as fast as before; only a text that passes it
-and has an alternative of several groups is scanned by a `KeywordIndex` for which groups occur.
+A group holds keywords (`Prefilter` semantics: `word` at a word start, `*word` anywhere) and may
+hold patterns, for conditions that words cannot state without letting through far too much:
+
+- `token:FRAGMENT` -- the regex fragment matches whole snake_case tokens somewhere in the file,
+  whatever the naming style (`token:ads?` holds for `show_ad`, `loadAd`, `AD_BANNER`; not for
+  `adapter` or `threads`). The semantics of the vocabulary rules' `Terms`.
+- `def:REGEX` -- a `def` or `class` name, lower-cased and with its underscores removed, matches
+  REGEX as a whole (the semantics of the named-capability rules).
+- `re:REGEX` -- REGEX is found in the lower-cased file.
+
+A group holds when one of its keywords or patterns does. The check runs in two stages. The
+first group of every alternative is a necessary condition, so their union is one `Prefilter` pass
+over the text, as fast as before (a first group therefore holds keywords only); only a text
+that passes it and has an alternative of several groups is scanned by a `KeywordIndex` for which
+keyword groups occur, and patterns are tried last, once per text, for the alternatives that
+still can hold.
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from kzai_lint.keyword_index import KeywordIndex
+from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter
 
-__all__ = ["Alternatives", "RequirementFilter"]
+__all__ = ["Alternatives", "RequirementFilter", "is_pattern"]
 
 Alternatives = Sequence[tuple[tuple[str, ...], ...]]
+
+_KINDS = ("token:", "def:", "re:")
+# A definition's name in a file, whatever surrounds it (notebook JSON escapes the newline before
+# it, so no word boundary is asked for; a line continuation may follow `def`).
+_DEFINITION = re.compile(r"(?:def|class)[\s\\]+(\w+)")
+
+
+def is_pattern(item: str) -> bool:
+    """Whether a requirement item is a pattern (`token:`, `def:`, `re:`), not a keyword."""
+    return item.startswith(_KINDS)
+
+
+class _Texts:
+    """The forms of one text that patterns read, each computed once and only when asked."""
+
+    __slots__ = ("text", "lowered", "_snake", "_names")
+
+    def __init__(self, text: str, lowered: str) -> None:
+        self.text = text
+        self.lowered = lowered
+        self._snake: str | None = None
+        self._names: list[str] | None = None
+
+    @property
+    def snake(self) -> str:
+        if self._snake is None:
+            self._snake = snake_text(self.text)
+        return self._snake
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = sorted({n.replace("_", "") for n in _DEFINITION.findall(self.lowered)})
+        return self._names
+
+
+class _Patterns:
+    """The pattern items of one group, compiled once: `holds(texts)` when any of them does."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        by_kind: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+        for item in items:
+            kind = next(k for k in _KINDS if item.startswith(k))
+            by_kind[kind].append(item[len(kind):])
+        token = token_pattern(by_kind["token:"])
+        self._token = re.compile(token) if token else None
+        self._def = re.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
+        self._re = re.compile("|".join(f"(?:{p})" for p in by_kind["re:"])) if by_kind["re:"] else None
+
+    def holds(self, texts: _Texts) -> bool:
+        if self._re is not None and self._re.search(texts.lowered):
+            return True
+        if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
+            return True
+        return self._token is not None and self._token.search(texts.snake) is not None
 
 
 class RequirementFilter:
@@ -27,10 +98,14 @@ class RequirementFilter:
 
     def __init__(self, alternatives: Alternatives | None) -> None:
         self.alternatives = None if alternatives is None else [tuple(tuple(g) for g in alt) for alt in alternatives]
+        for alt in self.alternatives or ():
+            if alt and any(is_pattern(item) for item in alt[0]):
+                raise ValueError(f"the first group of a requirement holds keywords only (the one-pass prefilter): {alt[0]!r}")
         firsts = None if self.alternatives is None else [w for alt in self.alternatives if alt for w in alt[0]]
         self.first = Prefilter(firsts)
         self.keywords = self.first.keywords
         self._index: KeywordIndex | None = None
+        self._patterns: dict[tuple[str, ...], _Patterns] = {}
         self._conjunctive = self.alternatives is not None and any(len(alt) > 1 for alt in self.alternatives)
 
     @property
@@ -42,14 +117,40 @@ class RequirementFilter:
             return False
         if not self._conjunctive:
             return True
-        present = self.index.present(text.lower())
+        lowered = text.lower()
+        present = self.index.present(lowered)
         assert self.alternatives is not None
-        return any(alt and all(f"{i}/{j}" in present for j in range(len(alt))) for i, alt in enumerate(self.alternatives))
+        texts = _Texts(text, lowered)
+        known: dict[tuple[str, ...], bool] = {}
+        for i, alt in enumerate(self.alternatives):
+            if not alt or not all(f"{i}/{j}" in present or self._has_patterns(group) for j, group in enumerate(alt)):
+                continue  # a keyword group is missing and has no patterns that could stand in
+            if all(f"{i}/{j}" in present or self._holds(group, texts, known) for j, group in enumerate(alt)):
+                return True
+        return False
+
+    @staticmethod
+    def _has_patterns(group: tuple[str, ...]) -> bool:
+        return any(is_pattern(item) for item in group)
+
+    def _holds(self, group: tuple[str, ...], texts: _Texts, known: dict[tuple[str, ...], bool]) -> bool:
+        items = tuple(item for item in group if is_pattern(item))
+        if not items:
+            return False
+        if items not in known:
+            patterns = self._patterns.get(items)
+            if patterns is None:
+                patterns = self._patterns[items] = _Patterns(items)
+            known[items] = patterns.holds(texts)
+        return known[items]
 
     @property
     def index(self) -> KeywordIndex:
-        """Every group of every alternative, named `alternative/group` (built on first use)."""
+        """Every keyword of every group, named `alternative/group` (built on first use)."""
         if self._index is None:
             assert self.alternatives is not None
-            self._index = KeywordIndex({f"{i}/{j}": group for i, alt in enumerate(self.alternatives) for j, group in enumerate(alt)})
+            self._index = KeywordIndex(
+                {f"{i}/{j}": keywords for i, alt in enumerate(self.alternatives) for j, group in enumerate(alt) if (keywords := [w for w in group if not is_pattern(w)])}
+            )
         return self._index
+

@@ -64,3 +64,12 @@ def test_the_run_index_opens_the_gates_each_rule_would_open_itself() -> None:
     for text in texts:
         expected = frozenset(name for name, gate in one_by_one.items() if gate.may_match(text))
         assert index.present(text.lower()) == expected
+
+
+def test_a_bare_star_is_every_text_as_for_the_prefilter() -> None:
+    """`*` is the empty word matched anywhere: `Prefilter` passes every text; the index used to
+    skip it and call the set absent."""
+    index = KeywordIndex({"star": ["*"], "words": ("fer", "*emotion"), "gen": (w for w in ["deepface"])})
+    for text in ("", "plain text", "deepface"):
+        assert ("star" in index.present(text)) == Prefilter(["*"]).may_match(text)
+    assert index.present("import deepface") == {"star", "gen"}

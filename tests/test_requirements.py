@@ -6,6 +6,7 @@ group, then a keyword index for the rest); it must agree with asking each group 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -16,24 +17,44 @@ from kzai_lint.model import FileKind
 from kzai_lint.prefilter import Prefilter
 from kzai_lint.registry import builtin_rules
 from kzai_lint.requirements import RequirementFilter
+from kzai_lint.naming import snake_text, token_pattern
+from kzai_lint.rules._vocabulary import Terms
 
 WORDS = ["age", "agent", "import deepface", "from deepface", "*emotion", "face", "faces", "user", "*voice", "race", "x.y", "fer"]
+PATTERNS = ["token:ads?", "token:limited_time", "def:(detect|predict)(age|emotion)", "re:vit-age-classif", "token:fer"]
+
+
+def holds(item: str, text: str) -> bool:
+    """One requirement item asked on its own, by the plainest means."""
+    if item.startswith("token:"):
+        return re.search(token_pattern([item[6:]]), snake_text(text)) is not None
+    if item.startswith("def:"):
+        names = re.findall(r"(?:def|class)\s+(\w+)", text.lower())
+        return any(re.fullmatch(item[4:], name.replace("_", "")) for name in names)
+    if item.startswith("re:"):
+        return re.search(item[3:], text.lower()) is not None
+    return Prefilter([item]).may_match(text)
 
 
 def brute(alternatives: list[tuple[tuple[str, ...], ...]], text: str) -> bool:
-    return any(alt and all(Prefilter(group).may_match(text) for group in alt) for alt in alternatives)
+    return any(alt and all(any(holds(item, text) for item in group) for group in alt) for alt in alternatives)
 
 
 def texts(rng: random.Random) -> list[str]:
     pieces = ["age", "agent", "import deepface", "from deepface", "FacialEmotion", "faces", "user_id", "voiceclone",
-              "race", "x.y", "ferry", "fer", "_", " ", "\n", "(", "a", "2", "stage"]
+              "race", "x.y", "ferry", "fer", "_", " ", "\n", "(", "a", "2", "stage", "loadAd", "ads", "adapter", "threads",
+              "LimitedTime", "limited", "time", "def ", "class ", "detect_age", "PredictEmotion", "vit-age-classifier"]
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(60)]
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_two_stages_agree_with_each_group_asked_alone(seed: int) -> None:
     rng = random.Random(seed)
-    alternatives = [tuple(tuple(rng.sample(WORDS, rng.randint(0, 3))) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+    alternatives = []
+    for _ in range(rng.randint(1, 4)):
+        first = tuple(rng.sample(WORDS, rng.randint(0, 3)))
+        rest = [tuple(rng.sample(WORDS + PATTERNS, rng.randint(0, 3))) for _ in range(rng.randint(0, 2))]
+        alternatives.append((first, *rest))
     gate = RequirementFilter(alternatives)
     for text in texts(rng):
         assert gate.may_match(text) == brute(alternatives, text), (alternatives, text)
@@ -78,17 +99,59 @@ def test_required_words_of_simple_context_regexes() -> None:
             assert any(w in sample for w in words), sample
 
 
-def test_a_vulnerability_word_without_people_is_not_parsed(tmp_path: Path) -> None:
+def test_a_vulnerability_word_without_people_or_a_tactic_is_not_parsed(tmp_path: Path) -> None:
     rules = {r.meta.id: r(load()) for r in builtin_rules()}
     gate = RequirementFilter(rules["KZ302/vulnerable-targeting"].requirements_for(None, FileKind.PYTHON))
     assert not gate.may_match("def build(tree):\n    for child in tree.nodes:\n        child.disabled = True\n")
+    # people and a vulnerability word, but nothing done to them (torch's `named_children()`)
+    assert not gate.may_match("def freeze(model, user_config):\n    for name, child in model.named_children():\n        child.requires_grad_(False)\n")
+    assert not gate.may_match("def load(user):\n    if user.disabled:\n        return load_adapter(threads)\n")
     assert gate.may_match("def offer(user):\n    if user.is_minor:\n        return 'loan'\n")
+    assert gate.may_match("def banner(user):\n    if user.age < 18:\n        return showLootBoxAd()\n")
+
+
+def test_effect_rules_read_only_files_that_could_decide(tmp_path: Path) -> None:
+    """KZ203 reports only for a system declared low-autonomy; KZ205 only where a sink decides
+    about a person (`approve_loan`): an HTTP call alone is in many files of any code base."""
+    from kzai_lint.config import Settings
+
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    http = "import requests\nrequests.post(URL, json=model.predict(x).tolist())\n"
+    undeclared, low = Settings(root=tmp_path), Settings(root=tmp_path, system={"autonomy": "low"})
+    assert not RequirementFilter(rules["KZ203/model-driven-effect"].requirements_for(undeclared, FileKind.PYTHON)).may_match(http)
+    assert RequirementFilter(rules["KZ203/model-driven-effect"].requirements_for(low, FileKind.PYTHON)).may_match(http)
+    decides = RequirementFilter(rules["KZ205/person-decision"].requirements_for(low, FileKind.PYTHON))
+    assert not decides.may_match(http)
+    assert decides.may_match("if model.predict(x)[0] > 0.5:\n    bank.approve_loan(applicant.id)\n")
+
+
+def test_every_catalogued_model_and_data_set_string_passes_the_literal_rules() -> None:
+    """The literal rules' second stage (`value_patterns`) holds for every string the catalogue
+    classifies, written as a Python literal."""
+    catalogue = load()
+    rules = [r(catalogue) for r in builtin_rules() if r.meta.id.endswith(("/model-or-dataset", "/model-file"))]
+    assert len(rules) == 3
+    samples = list(catalogue.models) + ["org/vit-age-classifier", "age_net.caffemodel", "fer2013.csv", "data/AffectNet/train",
+                                        "inswapper_128.onnx", "Wav2Lip.pth", "FairFace", "ravdess_audio", "hf-hub:org/face-emotion"]
+    for value in samples:
+        for rule in rules:
+            for kind in (FileKind.PYTHON, FileKind.NOTEBOOK):
+                gate = RequirementFilter(rule.requirements_for(None, kind))
+                code = f'MODEL = "{value}"\n'
+                found = catalogue.classify_model(value, loader=False) or catalogue.classify_dataset(value)
+                if found is not None:
+                    assert gate.may_match(code), (rule.meta.id, value)
+    gate = RequirementFilter(rules[0].requirements_for(None, FileKind.PYTHON))
+    assert not gate.may_match("def resize(image, age):\n    return image.resize((age, age))\n")
 
 
 NAMES = ["predict_age", "age_classifier", "AgeEstimator", "predict_race", "race_classifier", "get_race", "predict_gender",
          "predict_age_and_gender", "age_gender_net", "AgeGenderNet", "gender_classifier", "get_ethnicity", "ethnicity_model",
          "predict_religion", "detect_emotion", "FacialEmotionRecognizer", "swap_face", "FaceSwapper", "swapper", "clone_voice",
-         "VoiceCloner", "wav2lip_model", "lip_sync", "race_condition_check", "cache_age", "swap"]
+         "VoiceCloner", "wav2lip_model", "lip_sync", "race_condition_check", "cache_age", "swap",
+         # camelCase hides word starts from keywords: these once passed only by chance
+         "predictAge", "getFacialExpression", "detectAffect", "predictGender", "faceSwapper", "LipSyncer",
+         "sad_talker_model", "deep_fake_generator", "cloneVoice"]
 
 
 @pytest.mark.parametrize("face", [False, True], ids=["no face", "face input"])
@@ -124,3 +187,41 @@ def test_label_sets_are_found_with_and_without_the_prefilter(face: bool, tmp_pat
     on, off = check([root], jobs=1, select=select), check([root], jobs=1, select=select, use_prefilter=False)
     assert on.findings == off.findings
     assert {f.path for f in on.findings} >= ({"race.py", "religion.py", "political.py", "emotion.py"} if face else {"emotion.py"})
+
+
+TACTICS = ["ads?", "loot_?box", "limited_time", "purchases?(_value|_amount|_count)?", "deposits?", "bet"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_token_a_rule_finds_in_a_name_or_string_holds_in_the_file(seed: int) -> None:
+    """`token:` is sound for the vocabulary rules: whatever identifier or string value `Terms`
+    finds a term in, written anywhere in a file in any style, the file holds the token."""
+    rng = random.Random(seed)
+    terms = Terms(TACTICS)
+    gate = RequirementFilter([(("*",), tuple(f"token:{t}" for t in TACTICS))])
+    parts = ["show", "Ad", "ad", "ads", "AD", "Loot", "box", "loot", "Box", "limited", "Time", "time", "purchase", "Value",
+             "deposits", "2", "bet", "Bet", "adapter", "Threads", "_", "-", " ", "."]
+    for _ in range(200):
+        name = "".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        if not terms.find(name):
+            continue
+        for written in (f"x = {name}\n", f'label = "{name}"\n', f'label = "\\n{name}"\n', f"# 2{name}\n", f"obj.{name}()\n"):
+            assert gate.may_match(written), (name, written)
+
+
+def test_token_patterns_need_whole_tokens() -> None:
+    gate = RequirementFilter([(("*",), ("token:ads?",))])
+    assert gate.may_match("banner = loadAd()") and gate.may_match("AD_SLOTS = 3") and gate.may_match("x = 'show-ads'")
+    assert not gate.may_match("adapter = load_adapter(threads)\nheads = x.add(y)")
+
+
+def test_a_pattern_cannot_be_the_first_group() -> None:
+    with pytest.raises(ValueError):
+        RequirementFilter([(("token:ads?",),)])
+
+
+def test_definition_patterns_read_squashed_names() -> None:
+    gate = RequirementFilter([(("*",), ("def:(predict|detect)(age|emotion)",))])
+    assert gate.may_match("def predictAge(img):\n    pass") and gate.may_match("class Detect_Emotion:\n    pass")
+    assert gate.may_match('{"source": ["def predict_age(x):\\n", "    pass"]}')  # notebook JSON
+    assert not gate.may_match("predict_age = 3\ndef predict_ages_total(x): pass")

@@ -243,6 +243,16 @@ class Catalogue:
                 out.append((ls, hit))
         return out
 
+    def value_patterns(self, *, loader: bool) -> tuple[str, ...]:
+        """Regexes one of which every string that `classify_model` / `classify_dataset` give a
+        capability (as a loader's argument, or a bare string) matches in the lower-cased file
+        holding it: exact ids, and the patterns without their `^`/`$` anchors, since the value
+        sits between quotes in the file. For the prefilter's second stage (`requirements`)."""
+        out = [re.escape(model_id) for model_id in self.models]
+        out.extend(_unanchored(p.regex.pattern) for p in self.model_patterns if loader or not p.loader_only)
+        out.extend(_unanchored(ds.regex.pattern) for ds in self.datasets if loader or not ds.ids_only)
+        return tuple(out)
+
     @functools.cached_property
     def keywords(self) -> frozenset[str]:
         """Literal strings any catalogue signal needs; feeds the prefilter."""
@@ -256,6 +266,34 @@ class Catalogue:
 
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}/[A-Za-z0-9][\w.\-]{0,95}$")
+
+
+def _unanchored(pattern: str) -> str:
+    """`pattern` without its `^` and `$` anchors (a character class's `^` stays): it then
+    matches wherever the anchored one matched in a part of the text, and more."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]" or out[-1] == "[" or out[-1] == "[^"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("[^", i):
+                out.append("[^")
+                i += 2
+                continue
+        elif ch in "^$":
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _norm_label(term: str) -> str:

@@ -20,41 +20,42 @@ from kzai_lint.rule import PythonRule
 from kzai_lint.rules._messages import clause_phrase
 from kzai_lint.rules._python_signals import about_non_persons, biometric_words, context_allows
 
-# Prefilter words: `*` = anywhere (embedded in CamelCase names), else at a word start. Voice
-# cloning names all hold `voice` (`clone_voice`, `VoiceCloner`); `clone` alone is torch's `.clone()`.
-_NAME_WORDS = ("*emotion", "expression", "affect", "race", "*ethnicit", "religion", "political",
-               "orientation", "age", "*agegender", "*genderage", "gender", "sex", "swap", "*faceswap", "*deepfake",
-               "*voice", "lip", "*lipsync", "talking", "*talkinghead", "*wav2lip", "*sadtalker")
-
-# Words used only by patterns that need a biometric context (identifiers.yaml; a test holds it).
-_BIOMETRIC_ONLY = ("race", "age")
-
 
 class IdentifierRule(PythonRule):
     """Function and class definitions whose names state a capability of the rule's code."""
 
     def keywords(self) -> Iterable[str] | None:
-        return _NAME_WORDS
+        return sorted({word for alternative in self.requirements_for(None, None) or () for word in alternative[0]})
 
     def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
-        """`race` and `age` name something only in patterns that need face or voice input in the
-        file (`context: biometric`): with them, a biometric word too (a race condition, a cache
-        age)."""
+        """A definition whose name matches a pattern of this rule's code: first one of the
+        pattern's `words` anywhere in the file (camelCase names hide word starts:
+        `def predictAge`), then the pattern against the file's `def`/`class` names. Patterns that
+        need face or voice input in the file (`context: biometric`: `race`, `age`, a bare `swap`)
+        need a biometric word too."""
         biometric = biometric_words(self.catalogue)
-        if not biometric:
-            return super().requirements_for(settings, kind)
-        return [(tuple(w for w in _NAME_WORDS if w not in _BIOMETRIC_ONLY),), (_BIOMETRIC_ONLY, biometric)]
+        by_context: dict[bool, tuple[set[str], list[str]]] = {}
+        for entry in self._entries:
+            if not entry.get("words"):
+                return None  # a pattern without words: any file may hold a matching name
+            words, patterns = by_context.setdefault(entry.get("context") == "biometric" and bool(biometric), (set(), []))
+            words.update(f"*{str(w).lower()}" for w in entry["words"])
+            patterns.append(f"def:{entry['pattern']}")
+        alternatives: list[tuple[tuple[str, ...], ...]] = []
+        for needs_face, (words, patterns) in sorted(by_context.items()):
+            middle = (biometric,) if needs_face else ()
+            alternatives.append((tuple(sorted(words)), *middle, tuple(patterns)))
+        return alternatives
+
+    @functools.cached_property
+    def _entries(self) -> list[dict[str, Any]]:
+        return [e for e in self.catalogue.extra.get("identifiers", ()) if self.catalogue.capabilities[e["capability"]].code == self.meta.code]
 
     @functools.cached_property
     def _patterns(self) -> list[tuple[re.Pattern[str], str, str]]:
-        out = []
-        for entry in self.catalogue.extra.get("identifiers", ()):
-            cap = entry["capability"]
-            if self.catalogue.capabilities[cap].code == self.meta.code:
-                # `context` (optional): a label-set context the file must also show, for names
-                # whose words are ambiguous on their own (`predict_race` of an F1 race).
-                out.append((re.compile(r"(?:" + entry["pattern"] + r")\Z", re.IGNORECASE), cap, str(entry.get("context", ""))))
-        return out
+        # `context` (optional): a label-set context the file must also show, for names whose
+        # words are ambiguous on their own (`predict_race` of an F1 race).
+        return [(re.compile(r"(?:" + e["pattern"] + r")\Z", re.IGNORECASE), e["capability"], str(e.get("context", ""))) for e in self._entries]
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

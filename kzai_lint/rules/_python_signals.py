@@ -102,7 +102,8 @@ class CatalogueCallRule(PythonRule):
     def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
         """As `keywords`, but a model loader (`pipeline`, `from_pretrained`: a signal whose
         capability comes from its model argument) needs a model-id word *and* its library
-        imported, since the call resolves only through that import. Model words alone (`age`,
+        imported, since the call resolves only through that import, *and* a string the catalogue
+        classifies (its argument is a literal of the file). Model words alone (`age`,
         `expression`, `voice`) are in many files of any large ML repository."""
         if type(self).keywords is not CatalogueCallRule.keywords:
             return super().requirements_for(settings, kind)  # a rule with words of its own
@@ -119,7 +120,8 @@ class CatalogueCallRule(PythonRule):
         if plain:
             alternatives.append((import_words(plain),))
         if loaders:
-            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_words(loaders)))
+            values = tuple(f"re:{p}" for p in self.catalogue.value_patterns(loader=True))
+            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_words(loaders), values))
         return alternatives
 
     def _signal_may_report(self, sig: CallSignal) -> bool:
@@ -226,6 +228,14 @@ class ArtefactLiteralRule(PythonRule):
         words = model_keywords(self.catalogue)
         words.update(str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ()))
         return words
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """A model or data-set word, then a string the catalogue would classify (`age` is in
+        many files; `age_net.caffemodel` or `vit-age-classifier` in few)."""
+        words = self.keywords_for(settings)
+        if words is None:
+            return None
+        return [(tuple(sorted(words)), tuple(f"re:{p}" for p in self.catalogue.value_patterns(loader=False)))]
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

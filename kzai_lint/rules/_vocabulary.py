@@ -15,24 +15,15 @@ import libcst as cst
 from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.context import FileContext
 from kzai_lint.model import CONFIG_KINDS, PYTHON_KINDS, Confidence, FileKind, Hit, Severity, Span
+from kzai_lint.naming import snake, token_pattern
 from kzai_lint.prefilter import Prefilter
 from kzai_lint.rule import DocumentRule
 from kzai_lint.rules._messages import capability_message
 
 ALL_KINDS = frozenset(PYTHON_KINDS | CONFIG_KINDS)
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_SEPARATORS = re.compile(r"[^0-9a-zа-яёәғқңөұүһі]+")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WS = re.compile(r"\s+")
-
-
-def snake(text: str) -> str:
-    """`PersuasionBandit`, `fake-scarcity banner` -> `persuasion_bandit`, `fake_scarcity_banner`.
-
-    Every signal is compared in this one form, so a term matches whatever the naming style.
-    """
-    return "_".join(t for t in _SEPARATORS.split(_CAMEL.sub("_", text).lower()) if t)
 
 
 def name_tokens(name: str) -> set[str]:
@@ -48,8 +39,8 @@ class Terms:
     """Catalogue term fragments compiled to one regex that matches whole snake_case tokens."""
 
     def __init__(self, fragments: Iterable[Any]) -> None:
-        parts = [f"(?:{f})" for f in (str(x) for x in fragments) if f]
-        self._rx = re.compile(r"(?:^|_)(" + "|".join(parts) + r")(?=_|$)") if parts else None
+        pattern = token_pattern(fragments)
+        self._rx = re.compile(pattern) if pattern else None
 
     def find(self, name: Any) -> str | None:
         """The matched term in `name` (any naming style), or None."""

@@ -179,9 +179,17 @@ class ModelDrivenEffect(PythonRule):
     def keywords(self) -> Iterable[str] | None:
         return self.signals.keywords()
 
+    def keywords_for(self, settings: Any) -> Iterable[str] | None:
+        """Nothing to look for unless the system is declared low-autonomy (`check`'s first test):
+        an HTTP call or a subprocess is in many files of any large code base."""
+        return self.keywords() if self._declared_low(settings) else ()
+
+    def _declared_low(self, settings: Any) -> bool:
+        system = getattr(settings, "system", None) or {}
+        return str(system.get("autonomy", "")).strip().lower() in self.low
+
     def check(self, ctx: FileContext) -> Iterator[Hit]:
-        system = getattr(ctx.settings, "system", None) or {}
-        if str(system.get("autonomy", "")).strip().lower() not in self.low:
+        if not self._declared_low(ctx.settings):
             return
         for effect in driven_effects(ctx, self.signals):
             yield ctx.python_hit(effect.site.node, self._message(effect), scope=effect.site.scope, confidence=effect.confidence)

@@ -16,6 +16,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import PYTHON_KINDS, Confidence, Hit, Status
 from kzai_lint.rule import Invalid, PythonRule, RuleMeta, Valid
 from kzai_lint.rules._driven_effects import DrivenEffect, driven_effects, load_effect_signals
+from kzai_lint.rules._runtime_signals import matcher_keywords
 
 SYSTEM = '[tool.kzai-lint.system]\nrisk = "high"\nautonomy = "medium"\nmode = "closed"\n'
 
@@ -108,7 +109,10 @@ class PersonDecisionWithoutRecourse(PythonRule):
         self.keys = tuple(str(k) for k in catalogue.extra.get("objection_keys") or ())
 
     def keywords(self) -> Iterable[str] | None:
-        return self.signals.keywords()
+        """Only a sink that decides about a person (`decides`: `approve_loan`, `ban_user`) makes a
+        finding, called directly on the model's output or as an agent's tool; an HTTP call or a
+        subprocess alone never does."""
+        return matcher_keywords(s.match for s in self.signals.runtime.effects if s.decides)
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         system = getattr(ctx.settings, "system", None) or {}

@@ -6,7 +6,7 @@ matching behind the rules is in `_iin_numbers`, `_iin_signals`, `_pii_egress` an
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import libcst as cst
 
@@ -19,7 +19,7 @@ from kzai_lint.rules._config_nodes import documents
 from kzai_lint.rules._iin_numbers import IIN_WORD, iin_candidates, iin_kind, iin_message, mostly_invalid
 from kzai_lint.rules._iin_signals import IinColumnSignals, IinLiteralSignals, IinRecordSignals, bound_names, python_strings
 from kzai_lint.rules._pii_egress import EgressSignals, module_strings
-from kzai_lint.rules._python_signals import GUARD_PURPOSE
+from kzai_lint.rules._python_signals import GUARD_PURPOSE, import_words
 from kzai_lint.rules._vocabulary import ALL_KINDS, spellings
 
 
@@ -346,6 +346,15 @@ class PersonalDataEgress(EgressSignals):
                 return requests.get("https://api.example.com/check", params={"q": "x"})
             """, note="GET without a body"),
     )
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """Personal-data words, and the HTTP library imported, since its calls resolve only
+        through that import: `phone` or `surname` alone are in many text-processing files."""
+        needs = super().requirements_for(settings, kind)
+        roots = {str(name).split(".", 1)[0] for name in self.data.get("egress_calls") or ()}
+        if needs is None or not roots:
+            return needs
+        return [alternative + (import_words(roots),) for alternative in needs]
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         fields = self._personal_fields(facts)

@@ -1,0 +1,45 @@
+"""One way to compare names whatever their naming style: snake_case tokens.
+
+Rules compare identifiers, strings and config keys in this form (`PersuasionBandit`,
+`persuasion-bandit` and `persuasion_bandit` are one name), and the prefilter asks the same
+question of a whole file (`requirements`), so it lives in a module that imports nothing heavy.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+__all__ = ["snake", "snake_text", "token_pattern"]
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEPARATORS = re.compile(r"[^0-9a-zа-яёәғқңөұүһі]+")
+# What a string literal's escapes and a leading digit hide from a plain split: `"\nbuy"` is the
+# word `buy` to a rule that reads the evaluated string, `2deposits` is `deposits` to a word scan.
+_ESCAPE = re.compile(r"\\[A-Za-z]")
+_DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[A-Za-z])")
+
+
+def snake(text: str) -> str:
+    """`PersuasionBandit`, `fake-scarcity banner` -> `persuasion_bandit`, `fake_scarcity_banner`.
+
+    Every signal is compared in this one form, so a term matches whatever the naming style.
+    """
+    return "_".join(t for t in _SEPARATORS.split(_CAMEL.sub("_", text).lower()) if t)
+
+
+def snake_text(text: str) -> str:
+    """Every snake_case token sequence a rule could read in `text`, joined by `_`: the file as
+    written, and again with escape letters and digit-letter joins split off (a rule reads
+    `"\\nbuy"` evaluated, a raw string keeps `\\buy` whole). A token a rule finds in one of its
+    identifiers or strings is a token here, in the same order as its neighbours."""
+    plain = snake(text)
+    if "\\" not in text and _DIGIT_LETTER.search(text) is None:
+        return plain
+    return plain + "_" + snake(_DIGIT_LETTER.sub("_", _ESCAPE.sub("_", text)))
+
+
+def token_pattern(fragments: Iterable[object]) -> str:
+    """A regex matching any fragment as whole tokens of a `snake` form (its group 1 is the
+    match); empty when there are no fragments."""
+    parts = [f"(?:{f})" for f in (str(x) for x in fragments) if f]
+    return r"(?:^|_)(" + "|".join(parts) + r")(?=_|$)" if parts else ""

@@ -253,8 +253,7 @@ class _Scheduler:
                 self._merge(done, remembered, counters)
                 del futures[future]
         except Exception:  # noqa: BLE001 - a worker died or a result did not pickle: finish here
-            # Not `wait=True`: joining the manager of a broken pool can hang for good.
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            _discard(self.pool)
             self.pool = None
             self.serial = True
             for shard in futures.values():
@@ -333,7 +332,7 @@ class _Scheduler:
     def _abandon_pool(self) -> None:
         if self.pool is not None:
             self._collect(list(self.in_flight))
-            self.pool.shutdown(wait=False, cancel_futures=True)  # joining a broken pool can hang
+            _discard(self.pool)
             self.pool = None
         self.serial = True
 
@@ -394,6 +393,23 @@ def _raw_bytes(file: "DiscoveredFile", settings: Any, info: os.stat_result) -> b
 # ---------------------------------------------------------------------------------------------
 
 _PLAN: "engine.ScanPlan | None" = None
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Give up a pool whose worker died or whose result did not pickle, and stop its workers.
+
+    Not `shutdown(wait=True)`: joining the manager of a broken pool can hang for good. And not
+    `shutdown(wait=False)` alone: on CPython before 3.14 its manager thread may then try to
+    replace the dead worker and stall, leaving idle workers that the interpreter joins at exit,
+    forever (python/cpython#132969). So the workers are stopped here.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _new_pool(plan: "engine.ScanPlan", jobs: int, *, preload: bool = True) -> ProcessPoolExecutor:

@@ -127,3 +127,32 @@ def test_a_dead_sharded_worker_falls_back_to_the_main_process(make_repo: Callabl
     monkeypatch.setattr(parallel, "_work_shard", die)
     broken = check([root], jobs=2)
     assert outcome(broken) == outcome(serial)
+
+
+@pytest.mark.parametrize("mode", ["pool", "sharded"])
+def test_the_interpreter_exits_after_a_worker_died(mode: str, make_repo: Callable[..., Path]) -> None:
+    """A process that gave up a broken pool must still exit. `shutdown(wait=False)` alone left
+    idle workers behind on CPython < 3.14 (python/cpython#132969), which the interpreter joins
+    at exit forever: the whole test suite once hung after its last test."""
+    import subprocess
+    import sys
+    import textwrap
+
+    root = repo(make_repo)
+    script = textwrap.dedent(f"""
+        import os, sys
+        from kzai_lint import parallel
+        from kzai_lint.api import check
+        def die(*args):
+            os._exit(3)
+        parallel.POOL_MIN_BYTES = 0
+        if {mode == "sharded"}:
+            parallel.SHARD_MIN_FILES, parallel.SHARD_FILES = 0, 3
+        parallel._work = parallel._work_shard = die
+        for _ in range(3):
+            result = check([sys.argv[1]], jobs=2)
+        print(len(result.findings))
+        """)
+    done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) >= 6  # every emotion file, scanned in the main process

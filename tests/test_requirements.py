@@ -225,3 +225,22 @@ def test_definition_patterns_read_squashed_names() -> None:
     assert gate.may_match("def predictAge(img):\n    pass") and gate.may_match("class Detect_Emotion:\n    pass")
     assert gate.may_match('{"source": ["def predict_age(x):\\n", "    pass"]}')  # notebook JSON
     assert not gate.may_match("predict_age = 3\ndef predict_ages_total(x): pass")
+
+
+@pytest.mark.parametrize("head", ["import os, fer", "import sys as system,fer", "from fer import FER", "import fer as f"])
+def test_an_import_in_any_form_lets_a_library_call_through(head: str, tmp_path: Path) -> None:
+    """`import os, fer` once held neither `import fer` nor `from fer`: the file was dropped."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    call = "f.FER" if " as f" in head else "FER" if head.startswith("from") else "fer.FER"
+    (root / "app.py").write_text(f"{head}\ndetector = {call}()\nprint(detector.detect_emotions(frame))\n", encoding="utf-8")
+    select = ["KZ306/library-call"]
+    on, off = check([root], jobs=1, select=select), check([root], jobs=1, select=select, use_prefilter=False)
+    assert on.findings == off.findings and on.findings
+
+
+def test_an_import_word_is_a_whole_module_name() -> None:
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    gate = RequirementFilter(rules["KZ306/library-call"].requirements_for(None, FileKind.PYTHON))
+    assert not gate.may_match("from .feature_extraction_utils import FeatureExtractionMixin\nimport feature_tools\n")
+    assert gate.may_match("import numpy as np, feat\n")

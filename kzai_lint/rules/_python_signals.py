@@ -96,7 +96,7 @@ class CatalogueCallRule(PythonRule):
                 root = sig.name.split(".", 1)[0].lower()
                 if "*" in root:
                     return None
-                words.update((f"import {root}", f"from {root}"))
+                words.update(import_words([root]))
         return words
 
     def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
@@ -118,10 +118,10 @@ class CatalogueCallRule(PythonRule):
             (loaders if sig.model_arg is not None and not sig.capabilities and sig.select is None else plain).add(root)
         alternatives: list[tuple[tuple[str, ...], ...]] = []
         if plain:
-            alternatives.append((import_words(plain),))
+            alternatives.append(import_requirement(plain))
         if loaders:
             values = tuple(f"re:{p}" for p in self.catalogue.value_patterns(loader=True))
-            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_words(loaders), values))
+            alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_requirement(loaders)[1], values))
         return alternatives
 
     def _signal_may_report(self, sig: CallSignal) -> bool:
@@ -176,8 +176,24 @@ class CatalogueCallRule(PythonRule):
 
 
 def import_words(roots: Iterable[str]) -> tuple[str, ...]:
-    """What a file that imports one of these modules contains (`import x`, `from x`)."""
-    return tuple(word for root in sorted(roots) for word in (f"import {root}", f"from {root}"))
+    """Words one of which a file that imports one of these modules contains: `import x`,
+    `from x`, and `, x` / `,x` for `import os, x`. Prefixes only (`import feat` is also in
+    `import FeatureExtractor`): `import_requirement` adds the exact test."""
+    return tuple(word for root in sorted(roots) for word in (f"import {root}", f"from {root}", f"*, {root}", f"*,{root}"))
+
+
+def import_pattern(roots: Iterable[str]) -> str:
+    """A regex (for the lower-cased text) that finds an import of one of these modules as a
+    whole name: `import x`, `import x.y as z`, `import a, b as c, x`, `from x.y import z`."""
+    names = "|".join(re.escape(root.lower()) for root in sorted(roots))
+    return rf"(?:import|from)[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*(?:{names})(?![\w])"
+
+
+def import_requirement(roots: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two requirement groups for a file that imports one of these modules (calls resolve only
+    through an import): the words of `import_words`, then the import itself (`import_pattern`)."""
+    roots = sorted(roots)
+    return import_words(roots), (f"re:{import_pattern(roots)}",)
 
 
 def label_keywords(label_set: LabelSet, common: Sequence[str] = ()) -> set[str]:

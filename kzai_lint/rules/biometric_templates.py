@@ -1,12 +1,12 @@
 """17(3)(4): biometric templates (face or voice embeddings) created and stored."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from kzai_lint.context import FileContext
 from kzai_lint.model import PYTHON_KINDS, Confidence, Hit, Status
 from kzai_lint.rule import Invalid, RuleMeta, Valid
-from kzai_lint.rules._python_signals import CatalogueCallRule, import_words
+from kzai_lint.rules._python_signals import CatalogueCallRule, import_requirement, import_words
 
 
 class BiometricTemplateStore(CatalogueCallRule):
@@ -78,10 +78,15 @@ class BiometricTemplateStore(CatalogueCallRule):
     )
 
     def keywords(self) -> Iterable[str] | None:
+        return set(import_words(self._roots()))
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
         """The template calls resolve only through an import of their library (`represent` or
         `encode_batch` alone are words of every other ML file)."""
-        roots = {sig.name.split(".", 1)[0].lower() for sig in self.catalogue.calls if any(self.catalogue.capabilities[c].code == self.meta.code for c in sig.capabilities)}
-        return set(import_words(roots))
+        return [import_requirement(self._roots())]
+
+    def _roots(self) -> set[str]:
+        return {sig.name.split(".", 1)[0].lower() for sig in self.catalogue.calls if any(self.catalogue.capabilities[c].code == self.meta.code for c in sig.capabilities)}
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

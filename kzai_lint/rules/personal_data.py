@@ -19,7 +19,7 @@ from kzai_lint.rules._config_nodes import documents
 from kzai_lint.rules._iin_numbers import IIN_WORD, iin_candidates, iin_kind, iin_message, mostly_invalid
 from kzai_lint.rules._iin_signals import IinColumnSignals, IinLiteralSignals, IinRecordSignals, bound_names, python_strings
 from kzai_lint.rules._pii_egress import EgressSignals, module_strings
-from kzai_lint.rules._python_signals import GUARD_PURPOSE, import_words
+from kzai_lint.rules._python_signals import GUARD_PURPOSE, import_requirement
 from kzai_lint.rules._vocabulary import ALL_KINDS, spellings
 
 
@@ -354,7 +354,7 @@ class PersonalDataEgress(EgressSignals):
         roots = {str(name).split(".", 1)[0] for name in self.data.get("egress_calls") or ()}
         if needs is None or not roots:
             return needs
-        return [alternative + (import_words(roots),) for alternative in needs]
+        return [alternative + import_requirement(roots)[1:] for alternative in needs]
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         fields = self._personal_fields(facts)

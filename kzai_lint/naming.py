@@ -13,10 +13,10 @@ __all__ = ["snake", "snake_text", "token_pattern"]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^0-9a-zа-яёәғқңөұүһі]+")
-# What a string literal's escapes and a leading digit hide from a plain split: `"\nbuy"` is the
-# word `buy` to a rule that reads the evaluated string, `2deposits` is `deposits` to a word scan.
+# What a string literal's escapes hide from a plain split: `"\nbuy"` is the word `buy` to a rule
+# that reads the evaluated string.
 _ESCAPE = re.compile(r"\\[A-Za-z]")
-_DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[A-Za-z])")
+_ESCAPED_LINE = re.compile(r"^.*\\[A-Za-z].*$", re.MULTILINE)
 
 
 def snake(text: str) -> str:
@@ -24,18 +24,17 @@ def snake(text: str) -> str:
 
     Every signal is compared in this one form, so a term matches whatever the naming style.
     """
-    return "_".join(t for t in _SEPARATORS.split(_CAMEL.sub("_", text).lower()) if t)
+    return _SEPARATORS.sub("_", _CAMEL.sub("_", text).lower()).strip("_")
 
 
 def snake_text(text: str) -> str:
     """Every snake_case token sequence a rule could read in `text`, joined by `_`: the file as
-    written, and again with escape letters and digit-letter joins split off (a rule reads
-    `"\\nbuy"` evaluated, a raw string keeps `\\buy` whole). A token a rule finds in one of its
-    identifiers or strings is a token here, in the same order as its neighbours."""
+    written, then its lines with escapes again with the escape letters taken out (a rule reads
+    `"\\nbuy"` evaluated, as `buy`; a raw string keeps `\\buy` whole). A token sequence a rule
+    finds in one of its identifiers or strings is a token sequence here."""
     plain = snake(text)
-    if "\\" not in text and _DIGIT_LETTER.search(text) is None:
-        return plain
-    return plain + "_" + snake(_DIGIT_LETTER.sub("_", _ESCAPE.sub("_", text)))
+    escaped = _ESCAPED_LINE.findall(text) if "\\" in text else ()
+    return plain + "_" + snake(_ESCAPE.sub("_", "\n".join(escaped))) if escaped else plain
 
 
 def token_pattern(fragments: Iterable[object]) -> str:

@@ -18,10 +18,10 @@ hold patterns, for conditions that words cannot state without letting through fa
 
 A group holds when one of its keywords or patterns does. The check runs in two stages. The
 first group of every alternative is a necessary condition, so their union is one `Prefilter` pass
-over the text, as fast as before (a first group therefore holds keywords only); only a text
-that passes it and has an alternative of several groups is scanned by a `KeywordIndex` for which
-keyword groups occur, and patterns are tried last, once per text, for the alternatives that
-still can hold.
+over the text (and, for first groups with patterns, those patterns: keep them cheap, such as
+`def:`, which reads only definition names); only a text that passes it and has an alternative
+of several groups is scanned by a `KeywordIndex` for which keyword groups occur, and patterns
+are tried last, once per text, for the alternatives that still can hold.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from kzai_lint.keyword_index import KeywordIndex
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter
 
-__all__ = ["Alternatives", "RequirementFilter", "is_pattern"]
+__all__ = ["Alternatives", "RequirementFilter", "is_pattern", "token_regex"]
 
 Alternatives = Sequence[tuple[tuple[str, ...], ...]]
 
@@ -45,6 +45,14 @@ _DEFINITION = re.compile(r"(?:def|class)[\s\\]+(\w+)")
 def is_pattern(item: str) -> bool:
     """Whether a requirement item is a pattern (`token:`, `def:`, `re:`), not a keyword."""
     return item.startswith(_KINDS)
+
+
+def token_regex(fragments: Sequence[str]) -> str:
+    """What `token:` items search in `snake_text`: `token_pattern`, but a token may also start
+    after a digit (a word scan, `words_in`, reads `deposits` in `2deposits`, which the snake form
+    keeps as one token). Empty without fragments."""
+    pattern = token_pattern(fragments)
+    return pattern.replace("(?:^|_)", "(?:^|_|(?<=[0-9]))", 1) if pattern else ""
 
 
 class _Texts:
@@ -79,7 +87,7 @@ class _Patterns:
         for item in items:
             kind = next(k for k in _KINDS if item.startswith(k))
             by_kind[kind].append(item[len(kind):])
-        token = token_pattern(by_kind["token:"])
+        token = token_regex(by_kind["token:"])
         self._token = re.compile(token) if token else None
         self._def = re.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
         self._re = re.compile("|".join(f"(?:{p})" for p in by_kind["re:"])) if by_kind["re:"] else None
@@ -98,12 +106,12 @@ class RequirementFilter:
 
     def __init__(self, alternatives: Alternatives | None) -> None:
         self.alternatives = None if alternatives is None else [tuple(tuple(g) for g in alt) for alt in alternatives]
-        for alt in self.alternatives or ():
-            if alt and any(is_pattern(item) for item in alt[0]):
-                raise ValueError(f"the first group of a requirement holds keywords only (the one-pass prefilter): {alt[0]!r}")
-        firsts = None if self.alternatives is None else [w for alt in self.alternatives if alt for w in alt[0]]
+        firsts = None if self.alternatives is None else [w for alt in self.alternatives if alt for w in alt[0] if not is_pattern(w)]
         self.first = Prefilter(firsts)
         self.keywords = self.first.keywords
+        # First groups with patterns (a `def:` name needs no word a keyword could state cheaply:
+        # `def predictAge` holds `age` only inside a word, like every `image`).
+        self._first_patterns = [alt[0] for alt in self.alternatives or () if alt and any(is_pattern(w) for w in alt[0])]
         self._index: KeywordIndex | None = None
         self._patterns: dict[tuple[str, ...], _Patterns] = {}
         self._conjunctive = self.alternatives is not None and any(len(alt) > 1 for alt in self.alternatives)
@@ -113,15 +121,22 @@ class RequirementFilter:
         return self.first.passes_everything
 
     def may_match(self, text: str) -> bool:
+        lowered: str | None = None
+        texts: _Texts | None = None
+        known: dict[tuple[str, ...], bool] = {}
         if not self.first.may_match(text):
-            return False
+            if not self._first_patterns:
+                return False
+            lowered = text.lower()
+            texts = _Texts(text, lowered)
+            if not any(self._holds(group, texts, known) for group in self._first_patterns):
+                return False
         if not self._conjunctive:
             return True
-        lowered = text.lower()
+        lowered = text.lower() if lowered is None else lowered
         present = self.index.present(lowered)
         assert self.alternatives is not None
-        texts = _Texts(text, lowered)
-        known: dict[tuple[str, ...], bool] = {}
+        texts = _Texts(text, lowered) if texts is None else texts
         for i, alt in enumerate(self.alternatives):
             if not alt or not all(f"{i}/{j}" in present or self._has_patterns(group) for j, group in enumerate(alt)):
                 continue  # a keyword group is missing and has no patterns that could stand in

@@ -16,8 +16,8 @@ from kzai_lint.catalogue import load
 from kzai_lint.model import FileKind
 from kzai_lint.prefilter import Prefilter
 from kzai_lint.registry import builtin_rules
-from kzai_lint.requirements import RequirementFilter
-from kzai_lint.naming import snake_text, token_pattern
+from kzai_lint.requirements import RequirementFilter, token_regex
+from kzai_lint.naming import snake_text
 from kzai_lint.rules._vocabulary import Terms
 
 WORDS = ["age", "agent", "import deepface", "from deepface", "*emotion", "face", "faces", "user", "*voice", "race", "x.y", "fer"]
@@ -27,7 +27,7 @@ PATTERNS = ["token:ads?", "token:limited_time", "def:(detect|predict)(age|emotio
 def holds(item: str, text: str) -> bool:
     """One requirement item asked on its own, by the plainest means."""
     if item.startswith("token:"):
-        return re.search(token_pattern([item[6:]]), snake_text(text)) is not None
+        return re.search(token_regex([item[6:]]), snake_text(text)) is not None
     if item.startswith("def:"):
         names = re.findall(r"(?:def|class)\s+(\w+)", text.lower())
         return any(re.fullmatch(item[4:], name.replace("_", "")) for name in names)
@@ -52,7 +52,7 @@ def test_two_stages_agree_with_each_group_asked_alone(seed: int) -> None:
     rng = random.Random(seed)
     alternatives = []
     for _ in range(rng.randint(1, 4)):
-        first = tuple(rng.sample(WORDS, rng.randint(0, 3)))
+        first = tuple(rng.sample(WORDS + PATTERNS[2:4], rng.randint(0, 3)))
         rest = [tuple(rng.sample(WORDS + PATTERNS, rng.randint(0, 3))) for _ in range(rng.randint(0, 2))]
         alternatives.append((first, *rest))
     gate = RequirementFilter(alternatives)
@@ -215,9 +215,11 @@ def test_token_patterns_need_whole_tokens() -> None:
     assert not gate.may_match("adapter = load_adapter(threads)\nheads = x.add(y)")
 
 
-def test_a_pattern_cannot_be_the_first_group() -> None:
-    with pytest.raises(ValueError):
-        RequirementFilter([(("token:ads?",),)])
+def test_a_first_group_of_patterns_is_asked_in_the_first_stage() -> None:
+    gate = RequirementFilter([(("def:predict(age|gender)",),), (("deepface",), ("*analyze",))])
+    assert gate.may_match("def predictAge(img):\n    return net(img)\n")
+    assert gate.may_match("from deepface import DeepFace\nDeepFace.analyze(img)\n")
+    assert not gate.may_match("image = load_image(path)\nage = 3\n")
 
 
 def test_definition_patterns_read_squashed_names() -> None:
@@ -244,3 +246,13 @@ def test_an_import_word_is_a_whole_module_name() -> None:
     gate = RequirementFilter(rules["KZ306/library-call"].requirements_for(None, FileKind.PYTHON))
     assert not gate.may_match("from .feature_extraction_utils import FeatureExtractionMixin\nimport feature_tools\n")
     assert gate.may_match("import numpy as np, feat\n")
+
+
+def test_dark_patterns_need_a_technique_as_whole_tokens() -> None:
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    python = RequirementFilter(rules["KZ301/dark-pattern"].requirements_for(None, FileKind.PYTHON))
+    assert not python.may_match("fake_tensor = torch.empty(3)\nDEFAULT_ON = True\n")
+    assert python.may_match("class FakeScarcityBanner:\n    pass\n")
+    assert python.may_match('ARMS = ["fake-scarcity", "countdown_pressure"]\n')
+    yaml = RequirementFilter(rules["KZ301/dark-pattern"].requirements_for(None, FileKind.YAML))
+    assert yaml.may_match("arms:\n  - fake_low_stock\n")

@@ -249,8 +249,8 @@ class Catalogue:
         holding it: exact ids, and the patterns without their `^`/`$` anchors, since the value
         sits between quotes in the file. For the prefilter's second stage (`requirements`)."""
         out = [re.escape(model_id) for model_id in self.models]
-        out.extend(_unanchored(p.regex.pattern) for p in self.model_patterns if loader or not p.loader_only)
-        out.extend(_unanchored(ds.regex.pattern) for ds in self.datasets if loader or not ds.ids_only)
+        out.extend(_without_optional_edges(_unanchored(p.regex.pattern)) for p in self.model_patterns if loader or not p.loader_only)
+        out.extend(_without_optional_edges(_unanchored(ds.regex.pattern)) for ds in self.datasets if loader or not ds.ids_only)
         return tuple(out)
 
     @functools.cached_property
@@ -294,6 +294,79 @@ def _unanchored(pattern: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def _without_optional_edges(pattern: str) -> str:
+    """`pattern` without a leading or trailing group that may match nothing (`(|[^a-z])` once
+    its anchor is gone): such an edge only narrows where a match may start or end, and a
+    pattern that starts with it makes `re` try every position of the text."""
+    groups = _top_level_groups(pattern)
+    if groups and groups[0][0] == 0:
+        end = groups[0][1]
+        if pattern[end + 1 : end + 2] in ("?", "*") and pattern[end + 2 : end + 3] not in ("?", "+"):
+            return _without_optional_edges(pattern[end + 2 :])  # `(dair-ai/)?emotion`
+        if _may_be_empty(pattern[1:end]):
+            return _without_optional_edges(pattern[end + 1 :])
+    if groups and groups[-1][1] == len(pattern) - 1 and _may_be_empty(pattern[groups[-1][0] + 1 : -1]):
+        return _without_optional_edges(pattern[: groups[-1][0]])
+    return pattern
+
+
+def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
+    """(start, end) of each top-level `( ... )`, escapes and character classes skipped."""
+    out: list[tuple[int, int]] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if pattern.startswith(("[^]", "[]"), i) else 1
+            continue
+        elif ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                out.append((start, i))
+        i += 1
+    return out
+
+
+def _may_be_empty(body: str) -> bool:
+    """A group body with an empty top-level alternative (`|x`, `x|`)."""
+    if body.startswith("?:"):
+        body = body[2:]
+    depth, i, in_class, alternatives, current = 0, 0, False, [], ""
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            current += body[i : i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+            i += 1
+            continue
+        current += ch
+        i += 1
+    alternatives.append(current)
+    return "" in alternatives
 
 
 def _norm_label(term: str) -> str:

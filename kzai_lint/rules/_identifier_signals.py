@@ -25,26 +25,21 @@ class IdentifierRule(PythonRule):
     """Function and class definitions whose names state a capability of the rule's code."""
 
     def keywords(self) -> Iterable[str] | None:
-        return sorted({word for alternative in self.requirements_for(None, None) or () for word in alternative[0]})
+        return ()  # no word states a name (`def predictAge` holds `age` only inside a word): see below
 
     def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
-        """A definition whose name matches a pattern of this rule's code: first one of the
-        pattern's `words` anywhere in the file (camelCase names hide word starts:
-        `def predictAge`), then the pattern against the file's `def`/`class` names. Patterns that
-        need face or voice input in the file (`context: biometric`: `race`, `age`, a bare `swap`)
-        need a biometric word too."""
+        """A `def` or `class` name that matches a pattern of this rule's code (`def:`, read from
+        the file's definition names, as cheap as a keyword scan). Patterns that need face or voice
+        input in the file (`context: biometric`: `race`, `age`, a bare `swap`) need a biometric
+        word too."""
         biometric = biometric_words(self.catalogue)
-        by_context: dict[bool, tuple[set[str], list[str]]] = {}
-        for entry in self._entries:
-            if not entry.get("words"):
-                return None  # a pattern without words: any file may hold a matching name
-            words, patterns = by_context.setdefault(entry.get("context") == "biometric" and bool(biometric), (set(), []))
-            words.update(f"*{str(w).lower()}" for w in entry["words"])
-            patterns.append(f"def:{entry['pattern']}")
+        plain = tuple(f"def:{e['pattern']}" for e in self._entries if not (e.get("context") == "biometric" and biometric))
+        with_face = tuple(f"def:{e['pattern']}" for e in self._entries if e.get("context") == "biometric" and biometric)
         alternatives: list[tuple[tuple[str, ...], ...]] = []
-        for needs_face, (words, patterns) in sorted(by_context.items()):
-            middle = (biometric,) if needs_face else ()
-            alternatives.append((tuple(sorted(words)), *middle, tuple(patterns)))
+        if plain:
+            alternatives.append((plain,))
+        if with_face:
+            alternatives.append((with_face, biometric))
         return alternatives
 
     @functools.cached_property

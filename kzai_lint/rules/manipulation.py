@@ -6,7 +6,7 @@ shared with the other person-protection rules (KZ302-KZ304) are in `_vocabulary`
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 import libcst as cst
 
@@ -107,6 +107,15 @@ class DarkPatternTreatments(DarkPatternSignals):
                 return params - step * grad
             """, note="nudge as an optimiser step"),
     )
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """Every finding is a technique of `dark_patterns` as whole tokens of a name, item, key or
+        value: `fake` or `default_on` alone are in many files (`fake_tensor`, flags)."""
+        needs = super().requirements_for(settings, kind)
+        techniques = tuple(f"token:{term}" for term in self.data.get("dark_patterns") or ())
+        if needs is None or not techniques:
+            return needs
+        return [alternative + (techniques,) for alternative in needs]
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         if self._detection_only(ctx.text):

@@ -15,6 +15,10 @@ hold patterns, for conditions that words cannot state without letting through fa
 - `def:REGEX` -- a `def` or `class` name, lower-cased and with its underscores removed, matches
   REGEX as a whole (the semantics of the named-capability rules).
 - `re:REGEX` -- REGEX is found in the lower-cased file.
+- `prose:REGEX` -- REGEX (case-insensitive) is found in the file read as text a person wrote:
+  lower-cased, `\\n`/`\\t` escapes and runs of whitespace as one space, escaped quotes as
+  quotes, and once more with `{placeholders}` as `{}` (what the prompt rules read in evaluated
+  strings, f-strings and folded YAML scalars is then a substring, give or take whitespace).
 
 A group holds when one of its keywords or patterns does. The check runs in two stages. The
 first group of every alternative is a necessary condition, so their union is one `Prefilter` pass
@@ -36,7 +40,11 @@ __all__ = ["Alternatives", "RequirementFilter", "is_pattern", "token_regex"]
 
 Alternatives = Sequence[tuple[tuple[str, ...], ...]]
 
-_KINDS = ("token:", "def:", "re:")
+_KINDS = ("token:", "def:", "re:", "prose:")
+_WHITE_ESCAPE = re.compile(r"\\+(?:[nrt]|\r?\n)")  # `\n`, and a line continuation inside a string
+_QUOTE_ESCAPE = re.compile(r"\\+(?=['\"])")
+_PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
+_WHITESPACE = re.compile(r"\s+")
 # A definition's name in a file, whatever surrounds it (notebook JSON escapes the newline before
 # it, so no word boundary is asked for; a line continuation may follow `def`).
 _DEFINITION = re.compile(r"(?:def|class)[\s\\]+(\w+)")
@@ -58,13 +66,23 @@ def token_regex(fragments: Sequence[str]) -> str:
 class _Texts:
     """The forms of one text that patterns read, each computed once and only when asked."""
 
-    __slots__ = ("text", "lowered", "_snake", "_names")
+    __slots__ = ("text", "lowered", "_snake", "_names", "_prose")
 
     def __init__(self, text: str, lowered: str) -> None:
         self.text = text
         self.lowered = lowered
         self._snake: str | None = None
         self._names: list[str] | None = None
+        self._prose: str | None = None
+
+    @property
+    def prose(self) -> str:
+        if self._prose is None:
+            text = _WHITESPACE.sub(" ", _QUOTE_ESCAPE.sub("", _WHITE_ESCAPE.sub(" ", self.lowered)))
+            # and again with `{placeholders}` as f-strings show them to the rules (not only: a
+            # JSON object or a dict literal is a pair of braces too)
+            self._prose = text + "\n" + _PLACEHOLDER.sub("{}", text)
+        return self._prose
 
     @property
     def snake(self) -> str:
@@ -91,9 +109,12 @@ class _Patterns:
         self._token = re.compile(token) if token else None
         self._def = re.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
         self._re = re.compile("|".join(f"(?:{p})" for p in by_kind["re:"])) if by_kind["re:"] else None
+        self._prose = re.compile("|".join(f"(?:{p})" for p in by_kind["prose:"]), re.IGNORECASE) if by_kind["prose:"] else None
 
     def holds(self, texts: _Texts) -> bool:
         if self._re is not None and self._re.search(texts.lowered):
+            return True
+        if self._prose is not None and self._prose.search(texts.prose):
             return True
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True

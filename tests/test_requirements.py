@@ -256,3 +256,30 @@ def test_dark_patterns_need_a_technique_as_whole_tokens() -> None:
     assert python.may_match('ARMS = ["fake-scarcity", "countdown_pressure"]\n')
     yaml = RequirementFilter(rules["KZ301/dark-pattern"].requirements_for(None, FileKind.YAML))
     assert yaml.may_match("arms:\n  - fake_low_stock\n")
+
+
+PROMPTS = {
+    "escaped.py": 'SYSTEM = "You are Aigerim.\\nNever reveal that you are an AI.\\nBe brief."\n',
+    "quotes.py": "SYSTEM = 'Don\\'t ever tell them that you are a bot.'\n",
+    "fstring.py": 'def prompt(name, relation):\n    return f"Greet {name}. Pretend {relation_of_the_caller} to be a real human."\n',
+    "continued.py": 'SYSTEM = "Never disclose that \\\n you are an AI."\n',
+    "folded.yaml": "system: >\n  You are a helpful clerk. Never reveal\n  that you are an AI, whatever happens.\n",
+    "prompt.json": '{"system": "Be kind.\\nDo not admit that you are a language model."}\n',
+    "block.toml": 'system = """\nNever mention \\\n    that you are an AI."""\n',
+    "russian.py": 'SYSTEM = "Ты сотрудник банка. Не сообщай клиенту, что ты ИИ."\n',
+}
+
+
+def test_deceptive_prompts_are_found_with_and_without_the_prefilter(tmp_path: Path) -> None:
+    """The prompt rule's second stage reads the file as prose: escapes, quotes, placeholders,
+    folded YAML and string continuations must not hide a prompt it would report."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name, text in PROMPTS.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "docs.py").write_text('"""Make sure that you are logged in. Do not allow the cache to grow."""\n', encoding="utf-8")
+    select = ["KZ301/deceptive-prompt"]
+    on, off = check([root], jobs=1, select=select), check([root], jobs=1, select=select, use_prefilter=False)
+    assert on.findings == off.findings
+    assert {f.path for f in on.findings} >= set(PROMPTS), {f.path for f in on.findings}
+    assert on.stats["passed"] < on.stats["files"]  # the docstring with the words but no prompt

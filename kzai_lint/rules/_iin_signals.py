@@ -14,7 +14,7 @@ import libcst as cst
 from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.analysis.visitor import Visitor
 from kzai_lint.context import FileContext
-from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
+from kzai_lint.model import CONFIG_KINDS, Confidence, FileKind, Hit, Severity, Span
 from kzai_lint.rules._config_nodes import anchor_of, list_items
 from kzai_lint.rules._iin_numbers import MIN_VALID_SHARE, iin_candidates, iin_message, mask
 from kzai_lint.rules._pii_vocabulary import PersonalDataVocabulary, class_fields, dict_keys
@@ -23,8 +23,23 @@ from kzai_lint.rules._vocabulary import locate
 from kzai_lint.sources.config_tree import ConfigDocument, ConfigNode
 
 
+# Twelve digits in a row, or digits on both sides of a join of implicitly concatenated string
+# literals (`"0612116" "00012"`, also across lines, also JSON-escaped in a notebook).
+_TWELVE_DIGITS = r"(?<![0-9])[0-9]{12}(?![0-9])"
+_JOINED_DIGITS = r"[0-9]\\*[\"'][^0-9]{0,40}?[\"'][0-9]"
+
+
 class IinLiteralSignals(PersonalDataVocabulary):
     """Placement and severity of IIN literals (clause map 6.6)."""
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """Its words, and an IIN-shaped number: `full_name` or `iin` alone are in many files
+        (tokenizers, model cards' authors) that hold no 12-digit number."""
+        needs = super().requirements_for(settings, kind)
+        if needs is None:
+            return None
+        numbers = (f"re:{_TWELVE_DIGITS}",) if kind in CONFIG_KINDS else (f"re:{_TWELVE_DIGITS}", f"re:{_JOINED_DIGITS}")
+        return [alternative + (numbers,) for alternative in needs]
 
     def _python_hit(self, ctx: FileContext, node: cst.CSTNode, token: str, confidence: Confidence, severity: Severity | None, scope: str) -> Hit:
         span = ctx.python.span(node) if ctx.python is not None else None

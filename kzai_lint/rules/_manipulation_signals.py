@@ -71,6 +71,18 @@ class PromptSignals(ManipulationVocabulary):
     def keywords(self) -> Iterable[str] | None:
         return spellings(w for entry in self.data.get("prompts") or () for w in entry.get("keywords") or ())
 
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """A finding is a prompt pattern whose own gate is open (its `keywords`) and that matches
+        a string: per pattern, its words and the pattern in the file's prose (`prose:`). The
+        words alone (`that you are`, `allow the`) are in many docstrings."""
+        alternatives: list[tuple[tuple[str, ...], ...]] = []
+        for entry in self.data.get("prompts") or ():
+            words = tuple(str(w) for w in entry.get("keywords") or ())
+            if not words:
+                return super().requirements_for(settings, kind)
+            alternatives.append((words, (f"prose:{entry['pattern']}",)))
+        return alternatives
+
     def gates(self) -> dict[str, Iterable[str] | None]:
         """The rule's gate and one per prompt pattern (`id#prompt-N`)."""
         out = super().gates()

@@ -46,6 +46,7 @@ class _State:
         self.stamp: str | None = None
         self.sections: dict[str, Any] | None = None
         self.dirty: set[str] = set()
+        self.used: dict[str, None] = {}  # read or written by this run, in order: the last to go
         self.exit_hook = False
 
 
@@ -130,6 +131,7 @@ def get(name: str, compute: Callable[[], T]) -> T:
     """The section `name`, computed (and written at exit) when absent. `compute` returns a
     marshal-able value; None means "not computable now" and is not stored."""
     sections = _sections()
+    _STATE.used[name] = None
     if name in sections:
         return sections[name]  # type: ignore[no-any-return]
     value = compute()
@@ -161,6 +163,7 @@ def update(name: str, key: str, value: Any) -> None:
         return
     table[key] = value
     _STATE.dirty.add(name)
+    _STATE.used[name] = None
     if not _STATE.exit_hook:
         import atexit
 
@@ -174,17 +177,37 @@ def flush() -> None:
     if path is None or not _STATE.dirty or _STATE.sections is None:
         return
     mine = {name: _STATE.sections[name] for name in _STATE.dirty if name in _STATE.sections}
-    merged = {**_read(path), **mine}
+    merged = _read(path)
+    # What this run used moves to the end: eviction takes the oldest first (least recently used
+    # by a run that wrote), and never a section this run needs while another can go. Sections
+    # of one scanned repository's settings go before the rest of the same age: the catalogue and
+    # rule sections every run needs must not be crowded out by a test suite's temporary roots.
+    for name in _STATE.used:
+        value = mine.get(name, merged.get(name, _STATE.sections.get(name)))
+        merged.pop(name, None)
+        if value is not None:
+            merged[name] = value
+    merged.update(mine)
     while len(merged) > MAX_SECTIONS:
-        # Sections per scanned repository's settings go first: the catalogue and rule sections
-        # every run needs must not be crowded out by a test suite's hundred temporary roots.
-        victim = next((name for name in merged if name.startswith(_PER_SETTINGS)), None)
-        del merged[victim if victim is not None else next(iter(merged))]
+        del merged[_victim(merged)]
     fresh = not os.path.exists(path)
     if write_atomically(path, marshal.dumps(("kzai-lint-index", stamp(), merged))):
         _STATE.dirty.clear()
         if fresh:
             _prune(os.path.dirname(path), keep=path)
+
+
+def _victim(merged: dict[str, Any]) -> str:
+    """The section to drop: one this run did not use (per-settings first), else a per-settings
+    one, else the oldest."""
+    idle = [name for name in merged if name not in _STATE.used]
+    for candidates in (idle, list(merged)):
+        per_settings = next((name for name in candidates if name.startswith(_PER_SETTINGS)), None)
+        if per_settings is not None:
+            return per_settings
+        if candidates is idle and idle:
+            return idle[0]
+    return next(iter(merged))
 
 
 def _prune(folder: str, keep: str) -> None:
@@ -204,3 +227,4 @@ def reset() -> None:
     _STATE.stamp = None
     _STATE.sections = None
     _STATE.dirty.clear()
+    _STATE.used.clear()

@@ -302,3 +302,31 @@ def test_a_full_index_drops_per_settings_sections_first(tmp_path: Path, monkeypa
     finally:
         monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
         startup_index.reset()
+
+
+def test_a_full_index_keeps_what_this_run_uses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index filled with sections other runs wrote (a test suite's regexes and keyword sets)
+    once evicted the per-settings requirements section of every run that wrote it: each warm
+    run then imported every rule module to recompute it. Idle sections go first now."""
+    from kzai_lint import startup_index
+
+    startup_index.reset()
+    monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setattr(startup_index, "MAX_SECTIONS", 5)
+    startup_index.reset()
+    try:
+        for i in range(5):  # an earlier run's sections fill the index
+            startup_index.get(f"re/{i}", lambda: [i])
+        startup_index.flush()
+        startup_index.reset()
+        startup_index.get("requirements/mine", dict)
+        startup_index.update("requirements/mine", "KZ000/x/python", [0])
+        startup_index.get("re/4", lambda: [99])  # used again by this run
+        startup_index.flush()
+        startup_index.reset()
+        kept = startup_index._sections()
+        assert kept.get("requirements/mine") == {"KZ000/x/python": [0]}
+        assert "re/4" in kept and "re/0" not in kept and len(kept) == 5
+    finally:
+        monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
+        startup_index.reset()

@@ -283,3 +283,13 @@ def test_deceptive_prompts_are_found_with_and_without_the_prefilter(tmp_path: Pa
     assert on.findings == off.findings
     assert {f.path for f in on.findings} >= set(PROMPTS), {f.path for f in on.findings}
     assert on.stats["passed"] < on.stats["files"]  # the docstring with the words but no prompt
+
+
+def test_a_biometric_context_is_the_context_regex_not_a_substring() -> None:
+    """`huggingface` holds `face`, but not after a non-letter: the rules' context regex never
+    counts it, so the prefilter must not either (every file of a Hugging Face code base)."""
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    gate = RequirementFilter(rules["KZ305/label-vocabulary"].requirements_for(None, FileKind.PYTHON))
+    buckets = 'AGE_BUCKETS = ["0-2", "4-6", "8-12", "15-20", "25-32", "38-43", "48-53", "60-100"]\n'
+    assert not gate.may_match("from huggingface_hub import hf_hub_download\n" + buckets)
+    assert gate.may_match("import cv2\nfaces = detector(frame)\n" + buckets)

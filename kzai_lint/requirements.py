@@ -93,7 +93,7 @@ class _Texts:
     @property
     def names(self) -> list[str]:
         if self._names is None:
-            self._names = sorted({n.replace("_", "") for n in _DEFINITION.findall(self.lowered)})
+            self._names = list({n.replace("_", "") for n in _DEFINITION.findall(self.lowered)})
         return self._names
 
 
@@ -121,18 +121,25 @@ class _Patterns:
         return self._token is not None and self._token.search(texts.snake) is not None
 
 
+def _split(group: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(keywords, patterns) of a requirement group."""
+    return tuple(w for w in group if not is_pattern(w)), tuple(w for w in group if is_pattern(w))
+
+
 class RequirementFilter:
     """`may_match(text)`: some alternative has a word of each of its groups in `text`
     (None: every text passes). `keywords` are the first-stage words (None: every text)."""
 
     def __init__(self, alternatives: Alternatives | None) -> None:
         self.alternatives = None if alternatives is None else [tuple(tuple(g) for g in alt) for alt in alternatives]
-        firsts = None if self.alternatives is None else [w for alt in self.alternatives if alt for w in alt[0] if not is_pattern(w)]
-        self.first = Prefilter(firsts)
+        # Each group split once into its keywords (asked through the index as `i/j`) and its
+        # patterns (compiled on first use, shared by equal groups).
+        self._split = [[_split(group) for group in alt] for alt in self.alternatives or ()]
+        self.first = Prefilter(None if self.alternatives is None else [w for alt in self._split if alt for w in alt[0][0]])
         self.keywords = self.first.keywords
         # First groups with patterns (a `def:` name needs no word a keyword could state cheaply:
         # `def predictAge` holds `age` only inside a word, like every `image`).
-        self._first_patterns = [alt[0] for alt in self.alternatives or () if alt and any(is_pattern(w) for w in alt[0])]
+        self._first_patterns = [alt[0][1] for alt in self._split if alt and alt[0][1]]
         self._index: KeywordIndex | None = None
         self._patterns: dict[tuple[str, ...], _Patterns] = {}
         self._conjunctive = self.alternatives is not None and any(len(alt) > 1 for alt in self.alternatives)
@@ -150,27 +157,22 @@ class RequirementFilter:
                 return False
             lowered = text.lower()
             texts = _Texts(text, lowered)
-            if not any(self._holds(group, texts, known) for group in self._first_patterns):
+            if not any(self._holds(patterns, texts, known) for patterns in self._first_patterns):
                 return False
         if not self._conjunctive:
             return True
         lowered = text.lower() if lowered is None else lowered
         present = self.index.present(lowered)
-        assert self.alternatives is not None
         texts = _Texts(text, lowered) if texts is None else texts
-        for i, alt in enumerate(self.alternatives):
-            if not alt or not all(f"{i}/{j}" in present or self._has_patterns(group) for j, group in enumerate(alt)):
+        for i, alt in enumerate(self._split):
+            if not alt or not all(f"{i}/{j}" in present or patterns for j, (_, patterns) in enumerate(alt)):
                 continue  # a keyword group is missing and has no patterns that could stand in
-            if all(f"{i}/{j}" in present or self._holds(group, texts, known) for j, group in enumerate(alt)):
+            if all(f"{i}/{j}" in present or self._holds(patterns, texts, known) for j, (_, patterns) in enumerate(alt)):
                 return True
         return False
 
-    @staticmethod
-    def _has_patterns(group: tuple[str, ...]) -> bool:
-        return any(is_pattern(item) for item in group)
-
-    def _holds(self, group: tuple[str, ...], texts: _Texts, known: dict[tuple[str, ...], bool]) -> bool:
-        items = tuple(item for item in group if is_pattern(item))
+    def _holds(self, items: tuple[str, ...], texts: _Texts, known: dict[tuple[str, ...], bool]) -> bool:
+        """Whether one of a group's patterns holds in the text (asked once per text)."""
         if not items:
             return False
         if items not in known:
@@ -185,8 +187,6 @@ class RequirementFilter:
         """Every keyword of every group, named `alternative/group` (built on first use)."""
         if self._index is None:
             assert self.alternatives is not None
-            self._index = KeywordIndex(
-                {f"{i}/{j}": keywords for i, alt in enumerate(self.alternatives) for j, group in enumerate(alt) if (keywords := [w for w in group if not is_pattern(w)])}
-            )
+            self._index = KeywordIndex({f"{i}/{j}": keywords for i, alt in enumerate(self._split) for j, (keywords, _) in enumerate(alt) if keywords})
         return self._index
 

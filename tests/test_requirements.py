@@ -293,3 +293,15 @@ def test_a_biometric_context_is_the_context_regex_not_a_substring() -> None:
     buckets = 'AGE_BUCKETS = ["0-2", "4-6", "8-12", "15-20", "25-32", "38-43", "48-53", "60-100"]\n'
     assert not gate.may_match("from huggingface_hub import hf_hub_download\n" + buckets)
     assert gate.may_match("import cv2\nfaces = detector(frame)\n" + buckets)
+
+
+def test_value_patterns_lose_anchors_and_optional_edges_only() -> None:
+    from kzai_lint.catalogue import _unanchored, _without_optional_edges
+
+    assert _unanchored("(^|[^a-z])emotions?([^a-z]|$)") == "(|[^a-z])emotions?([^a-z]|)"
+    assert _unanchored("[]^]x^") == "[]^]x" and _unanchored("a\\^b$") == "a\\^b"
+    assert _unanchored("[[]^x$") == "[[]x"  # `[[]` is a class holding `[`, then two anchors
+    assert _without_optional_edges("(|[^a-z])fer[-_ ]?2013([^0-9]|)") == "fer[-_ ]?2013"
+    assert _without_optional_edges("(dair-ai/)?emotion") == "emotion"
+    assert _without_optional_edges("(a|b)c(d|)") == "(a|b)c"
+    assert _without_optional_edges("(x)?+y") == "(x)?+y"

@@ -18,7 +18,7 @@ import marshal
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from kzai_lint import regex_cache
 from kzai_lint.model import Severity
@@ -268,32 +268,33 @@ class Catalogue:
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}/[A-Za-z0-9][\w.\-]{0,95}$")
 
 
+def _regex_pieces(pattern: str) -> Iterator[tuple[int, str, bool]]:
+    """(position, piece, inside a character class) of a regex: an escape (`\\x`) is one piece,
+    and a class's opening (`[`, `[^`, with a leading `]` that is a literal) is one piece. The
+    one reading of the syntax that the pattern rewrites below share."""
+    i, in_class = 0, False
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            piece = pattern[i : i + 2]
+        elif not in_class and pattern[i] == "[":
+            piece = "[^" if pattern.startswith("[^", i) else "["
+            if pattern.startswith("]", i + len(piece)):
+                piece += "]"
+            yield i, piece, False
+            i, in_class = i + len(piece), True
+            continue
+        else:
+            piece = pattern[i]
+        yield i, piece, in_class
+        if in_class and piece == "]":
+            in_class = False
+        i += len(piece)
+
+
 def _unanchored(pattern: str) -> str:
     """`pattern` without its `^` and `$` anchors (a character class's `^` stays): it then
     matches wherever the anchored one matched in a part of the text, and more."""
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]" or out[-1] == "[" or out[-1] == "[^"
-        elif ch == "[":
-            in_class = True
-            if pattern.startswith("[^", i):
-                out.append("[^")
-                i += 2
-                continue
-        elif ch in "^$":
-            i += 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return "".join(piece for _, piece, in_class in _regex_pieces(pattern) if in_class or piece not in ("^", "$"))
 
 
 def _without_optional_edges(pattern: str) -> str:
@@ -313,60 +314,36 @@ def _without_optional_edges(pattern: str) -> str:
 
 
 def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
-    """(start, end) of each top-level `( ... )`, escapes and character classes skipped."""
+    """(start, end) of each top-level `( ... )`."""
     out: list[tuple[int, int]] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
+    depth, start = 0, 0
+    for i, piece, in_class in _regex_pieces(pattern):
         if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 2 if pattern.startswith(("[^]", "[]"), i) else 1
             continue
-        elif ch == "(":
-            if depth == 0:
-                start = i
+        if piece == "(":
+            start = i if depth == 0 else start
             depth += 1
-        elif ch == ")":
+        elif piece == ")":
             depth -= 1
             if depth == 0:
                 out.append((start, i))
-        i += 1
     return out
 
 
 def _may_be_empty(body: str) -> bool:
     """A group body with an empty top-level alternative (`|x`, `x|`)."""
-    if body.startswith("?:"):
-        body = body[2:]
-    depth, i, in_class, alternatives, current = 0, 0, False, [], ""
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            current += body[i : i + 2]
-            i += 2
+    body = body[2:] if body.startswith("?:") else body
+    depth, length = 0, 0  # nesting, and the length of the current top-level alternative
+    for _, piece, in_class in _regex_pieces(body):
+        if not in_class and piece == "|" and depth == 0:
+            if length == 0:
+                return True
+            length = 0
             continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            alternatives.append(current)
-            current = ""
-            i += 1
-            continue
-        current += ch
-        i += 1
-    alternatives.append(current)
-    return "" in alternatives
+        if not in_class:
+            depth += {"(": 1, ")": -1}.get(piece, 0)
+        length += 1
+    return length == 0
 
 
 def _norm_label(term: str) -> str:

@@ -18,7 +18,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
 from kzai_lint.rules._messages import clause_phrase
-from kzai_lint.rules._python_signals import about_non_persons, biometric_words, context_allows
+from kzai_lint.rules._python_signals import about_non_persons, biometric_requirement, context_allows
 
 
 class IdentifierRule(PythonRule):
@@ -32,7 +32,7 @@ class IdentifierRule(PythonRule):
         the file's definition names, as cheap as a keyword scan). Patterns that need face or voice
         input in the file (`context: biometric`: `race`, `age`, a bare `swap`) need a biometric
         word too."""
-        biometric = biometric_words(self.catalogue)
+        biometric = biometric_requirement(self.catalogue)
         plain = tuple(f"def:{e['pattern']}" for e in self._entries if not (e.get("context") == "biometric" and biometric))
         with_face = tuple(f"def:{e['pattern']}" for e in self._entries if e.get("context") == "biometric" and biometric)
         alternatives: list[tuple[tuple[str, ...], ...]] = []

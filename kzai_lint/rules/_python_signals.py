@@ -305,7 +305,7 @@ class LabelVocabularyRule(PythonRule):
         (`context_allows`): its label words and a biometric word (`white`, `asian` or `indian`
         alone are in many files that have no face in view)."""
         common = self.catalogue.extra.get("label_prefilter_common", ())
-        biometric = biometric_words(self.catalogue)
+        biometric = biometric_requirement(self.catalogue)
         alternatives: list[tuple[tuple[str, ...], ...]] = []
         for ls in self.catalogue.label_sets:
             if self.catalogue.capabilities[ls.capability].code != self.meta.code:
@@ -333,7 +333,7 @@ class LabelVocabularyRule(PythonRule):
                 break
 
 
-def biometric_words(catalogue: Catalogue) -> tuple[str, ...]:
+def biometric_requirement(catalogue: Catalogue) -> tuple[str, ...]:
     """A requirement group that every text in a biometric context holds: the `biometric_context`
     regex itself, as `context_allows` searches it (`*face` words matched `huggingface`, which the
     regex's look-behind excludes, in every file of a Hugging Face code base)."""

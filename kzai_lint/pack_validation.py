@@ -8,6 +8,7 @@ Catalogue extensions may only add entries; new codes need an Article 17 clause.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from typing import Any, Mapping, Sequence
 
@@ -78,20 +79,35 @@ def _extension_conflicts(pack: RulePack, ext: Mapping[str, Any], base: Mapping[s
             raise PluginLoadError(f"rule pack {pack.name!r}: code {code} needs an Article 17 clause such as 17(3) or 17(3)(4), got {clause!r}", pack.name)
 
 
+def extension_data(pack: RulePack) -> Any:
+    """A pack's catalogue extension as data: the mapping it holds, or its file parsed."""
+    ext = pack.catalogue
+    if isinstance(ext, (str, os.PathLike)):
+        try:
+            return catalogue_mod.read_extension(ext)
+        except (OSError, ValueError) as exc:
+            raise PluginLoadError(f"rule pack {pack.name!r}: cannot read its catalogue file {os.fspath(ext)!r}: {type(exc).__name__}: {exc}", pack.name, exc) from exc
+        except Exception as exc:  # noqa: BLE001 - the YAML parser's errors: name the pack
+            raise PluginLoadError(f"rule pack {pack.name!r}: its catalogue file {os.fspath(ext)!r} is not valid YAML: {exc}", pack.name, exc) from exc
+    return ext
+
+
 def pack_catalogue(packs: Sequence[RulePack]) -> Catalogue:
     """The built-in catalogue with every pack's extension merged in."""
-    extensions = [(p, p.catalogue) for p in packs if p.catalogue]
+    extensions = [(p, extension_data(p)) for p in packs if p.catalogue]
+    extensions = [(p, ext) for p, ext in extensions if ext]
     if not extensions:
         return catalogue_mod.load()
     base = catalogue_mod.builtin_raw()
     owners: dict[tuple[str, str], str] = {}
     combined: dict[str, Any] = {}
+    single: Catalogue | None = None
     for pack, ext in extensions:
         if not isinstance(ext, Mapping):
-            raise PluginLoadError(f"rule pack {pack.name!r}: `catalogue` must be a mapping in the catalogue's YAML shape", pack.name)
+            raise PluginLoadError(f"rule pack {pack.name!r}: `catalogue` must be a mapping in the catalogue's YAML shape (or the path of such a YAML file)", pack.name)
         _extension_conflicts(pack, ext, base, owners)
         try:
-            catalogue_mod.extend(catalogue_mod.load(), ext)
+            single = catalogue_mod.extend(None, ext)
         except (catalogue_mod.CatalogueError, KeyError, TypeError, ValueError) as exc:
             raise PluginLoadError(f"rule pack {pack.name!r}: invalid catalogue extension: {type(exc).__name__}: {exc}", pack.name, exc) from exc
         for section, value in ext.items():
@@ -99,8 +115,10 @@ def pack_catalogue(packs: Sequence[RulePack]) -> Catalogue:
                 combined.setdefault(section, {}).update(value)
             else:
                 combined.setdefault(section, []).extend(value)
+    if len(extensions) == 1 and single is not None:
+        return single  # the one extension merged is the combination
     try:
-        return catalogue_mod.extend(catalogue_mod.load(), combined)
+        return catalogue_mod.extend(None, combined)
     except (catalogue_mod.CatalogueError, KeyError, TypeError, ValueError) as exc:
         names = ", ".join(p.name for p, _ in extensions)
         raise PluginLoadError(f"catalogue extensions of {names} do not combine: {type(exc).__name__}: {exc}", None, exc) from exc

@@ -59,7 +59,9 @@ class RulePack:
     """A named, versioned set of rules; what an entry point in `kzai_lint.rules` names.
 
     `catalogue` extends the built-in catalogue (new signals, label sets, codes with their clause;
-    it may add entries, never redefine built-in ones). `finding_extras(finding)` returns extra
+    it may add entries, never redefine built-in ones): a mapping, or the path of a YAML file,
+    which kzai-lint parses once and remembers while the file is unchanged (no YAML parser is
+    imported on a run that finds it unchanged). `finding_extras(finding)` returns extra
     JSON fields for a finding (e.g. a cross-reference to another law); it sees every finding.
     `distribution` and `origin` are filled in by the loader.
     """
@@ -67,7 +69,7 @@ class RulePack:
     name: str
     version: str
     rules: tuple[type[Rule], ...]
-    catalogue: Mapping[str, Any] | None = None
+    catalogue: Mapping[str, Any] | str | os.PathLike[str] | None = None
     finding_extras: FindingExtras | None = None
     description: str = ""
     distribution: str | None = None
@@ -306,9 +308,9 @@ def rule_entry_points() -> list[metadata.EntryPoint]:
         return _unique(_STATE.rule_eps[-1])
     if _autoload_env_set():
         return []
-    from importlib import metadata
+    from kzai_lint import entry_points
 
-    return _unique(metadata.entry_points(group=RULES_GROUP))
+    return _unique(entry_points.installed(RULES_GROUP))
 
 
 def reporter_entry_points() -> dict[str, metadata.EntryPoint]:
@@ -317,9 +319,9 @@ def reporter_entry_points() -> dict[str, metadata.EntryPoint]:
     elif _autoload_env_set():
         eps = []
     else:
-        from importlib import metadata
+        from kzai_lint import entry_points
 
-        eps = _unique(metadata.entry_points(group=REPORTERS_GROUP))
+        eps = _unique(entry_points.installed(REPORTERS_GROUP))
     return {ep.name: ep for ep in eps}
 
 

@@ -156,6 +156,47 @@ def test_bad_catalogue_extensions_are_refused(catalogue: dict[str, Any], message
     assert message in str(info.value) and "'bad'" in str(info.value)
 
 
+def write_catalogue_file(path: Path, catalogue: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(catalogue), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def test_catalogue_given_as_a_yaml_file_is_the_same_extension(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzai_lint import catalogue as catalogue_mod, startup_index
+
+    monkeypatch.setenv(startup_index.ENV, str(tmp_path / "index"))
+    startup_index.reset()
+    path = write_catalogue_file(tmp_path / "catalogue.yaml", vendor.CATALOGUE)
+    with registry.use_entry_points([]):
+        with registry.injected_packs(vendor.PACK):
+            from_mapping = registry.load().catalogue
+        for _ in range(2):  # parsed, then (after the index is written) from the index
+            with registry.injected_packs(replace(vendor.PACK, catalogue=path)):
+                from_file = registry.load().catalogue
+            assert from_file.codes["KZ399"] == from_mapping.codes["KZ399"]
+            assert from_file.extra["acme"] == from_mapping.extra["acme"]
+            assert catalogue_mod.identity(from_file) == catalogue_mod.identity(from_mapping)
+            startup_index.reset()
+        # An edited file (new size and mtime) is read again, not taken from the index.
+        changed = {**vendor.CATALOGUE, "acme": {"forbidden_vendors": ["shadyvendor", "othervendor"]}}
+        write_catalogue_file(path, changed)
+        os.utime(path, ns=(1_800_000_000_000_000_000, 1_800_000_000_000_000_000))
+        with registry.injected_packs(replace(vendor.PACK, catalogue=path)):
+            assert registry.load().catalogue.extra["acme"]["forbidden_vendors"] == ["shadyvendor", "othervendor"]
+    startup_index.reset()
+
+
+@pytest.mark.parametrize(("content", "message"), [(None, "cannot read its catalogue file"), ("codes: [unclosed", "is not valid YAML"), ("- a list\n", "must be a mapping")])
+def test_unusable_catalogue_file_names_the_pack(tmp_path: Path, content: str | None, message: str) -> None:
+    path = tmp_path / "catalogue.yaml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    pack = replace(vendor.PACK, name="filed", catalogue=path, rules=())
+    with registry.use_entry_points([]), registry.injected_packs(pack), pytest.raises(registry.PluginLoadError) as info:
+        registry.load()
+    assert message in str(info.value) and "'filed'" in str(info.value)
+
+
 # ---- load errors -----------------------------------------------------------------------------
 
 def test_duplicate_rule_id_names_both_packs(make_repo: Callable[..., Path]) -> None:

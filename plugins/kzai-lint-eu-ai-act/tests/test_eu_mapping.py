@@ -53,4 +53,6 @@ def test_findings_without_a_clause_get_no_reference() -> None:
 def test_pack_metadata() -> None:
     assert PACK.name == "eu-ai-act" and PACK.finding_extras is finding_extras
     assert {r.meta.id for r in RULES} == {"KZ304/eu-face-scraping", "KZ303/eu-predictive-policing"}
-    assert PACK.catalogue and "eu_ai_act" in PACK.catalogue["x-sections"]
+    from kzai_lint.pack_validation import extension_data
+
+    assert "eu_ai_act" in extension_data(PACK)["x-sections"]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import json
 import os
 import sys
@@ -36,6 +35,7 @@ from kzai_lint import model
 from kzai_lint.atomic_file import write_atomically
 from kzai_lint.cache_manifest import Manifest, Signature
 from kzai_lint.canonical import canonical as _canonical
+from kzai_lint.digest import blake2b
 
 if TYPE_CHECKING:
     from kzai_lint.discovery import DiscoveredFile
@@ -92,7 +92,7 @@ class ResultCache:
         self.manifest.save()
 
     def key(self, file: "DiscoveredFile", data: bytes) -> str:
-        digest = hashlib.blake2b(digest_size=20)
+        digest = blake2b(digest_size=20)
         digest.update(f"{self.run_key}\0{file.relpath}\0{file.kind.value}\0".encode("utf-8", "surrogatepass"))
         digest.update(data)
         return digest.hexdigest()
@@ -197,7 +197,7 @@ def run_key(*, settings: Any, rules: Sequence["Rule"], packs: Sequence["RulePack
         "prefilter": use_prefilter,
     }
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def _settings_digest(settings: Any) -> Any:

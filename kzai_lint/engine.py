@@ -45,7 +45,6 @@ class ScanPlan:
     settings: Any
     debug: bool = False
     use_prefilter: bool = True
-    prefilters: dict[FileKind, RequirementFilter] = field(default_factory=dict)
     #: {relpath: text} read instead of the file (unsaved editor buffers, `--stdin-filename`)
     buffers: dict[str, str] = field(default_factory=dict)
     #: for explicit files: where the declaration lives, and the project's cards (see `project`)
@@ -58,21 +57,32 @@ class ScanPlan:
     #: counters of the per-file stage (`parallel`): files, cached, passed the prefilter, parsed...
     stats: dict[str, int] = field(default_factory=dict, compare=False)
     _keyword_index: KeywordIndex | None = field(default=None, compare=False, repr=False)
+    _prefilters: dict[FileKind, RequirementFilter | None] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        by_kind: dict[FileKind, list[tuple[tuple[str, ...], ...]] | None] = {}
-        for rule in self.rules:
-            if isinstance(rule, RepoRule):
-                continue
-            for kind in rule.meta.kinds:
-                needs = rule.requirements_for(self.settings, kind)
-                current = by_kind.get(kind, [])
-                if needs is None or current is None:
-                    by_kind[kind] = None
+    def prefilter(self, kind: FileKind) -> RequirementFilter | None:
+        """The requirement filter of the file rules of `kind` (None: no rule reads that kind).
+        Built on first use: a warm run takes every file from the cache and needs none, a
+        pre-commit run only those of the kinds it was given."""
+        if kind not in self._prefilters:
+            needs: list[tuple[tuple[str, ...], ...]] | None = []
+            found = False
+            for rule in self.rules:
+                if isinstance(rule, RepoRule) or kind not in rule.meta.kinds:
+                    continue
+                found = True
+                alternatives = rule.requirements_for(self.settings, kind)
+                if alternatives is None or needs is None:
+                    needs = None
                 else:
-                    current.extend(needs)
-                    by_kind[kind] = current
-        self.prefilters = {k: RequirementFilter(v) for k, v in by_kind.items()}
+                    needs.extend(alternatives)
+            self._prefilters[kind] = RequirementFilter(needs) if found else None
+        return self._prefilters[kind]
+
+    @property
+    def prefilters(self) -> dict[FileKind, RequirementFilter]:
+        """Every kind's filter (`prefilter`), for reports and tests."""
+        built = {kind: self.prefilter(kind) for kind in FileKind}
+        return {kind: gate for kind, gate in built.items() if gate is not None}
 
     def keyword_index(self) -> KeywordIndex:
         """The gates of rules that check nothing without their keywords (`gates()`),
@@ -150,7 +160,7 @@ def may_fire(file: DiscoveredFile, plan: ScanPlan, text: str) -> bool:
     A file that fails is never parsed (unless its facts are needed, `facts.needs_facts`)."""
     if not plan.file_rules(file.kind):
         return False
-    prefilter = plan.prefilters.get(file.kind)
+    prefilter = plan.prefilter(file.kind)
     if not plan.use_prefilter or prefilter is None:
         return True
     if file.kind is FileKind.NOTEBOOK:

@@ -12,9 +12,10 @@ with `Prefilter` on generated texts.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any, Iterable, Mapping
+
+from kzai_lint.digest import blake2b
 
 __all__ = ["KeywordIndex"]
 
@@ -51,7 +52,7 @@ class KeywordIndex:
             from kzai_lint import regex_cache, startup_index  # built and compiled once, remembered across runs
 
             words = "\n".join(sorted(self._bounded)) + "\n\n" + "\n".join(sorted(self._anywhere))
-            key = "keyword-index/" + hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            key = "keyword-index/" + blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             self._regex = regex_cache.compile(startup_index.get(key, self._pattern))
         return self._regex
 

@@ -219,7 +219,7 @@ _SETTINGS_KEYS: dict[int, tuple[Any, str]] = {}
 def _settings_key(settings: Any, options: Any, catalogue: str) -> str:
     """A hash of every settings value, the rule's options and the catalogue's identity: keywords
     may depend on any of them."""
-    import hashlib
+    from kzai_lint.digest import blake2b
 
     from kzai_lint.canonical import canonical
 
@@ -230,7 +230,7 @@ def _settings_key(settings: Any, options: Any, catalogue: str) -> str:
         while len(_SETTINGS_KEYS) > 8:
             del _SETTINGS_KEYS[next(iter(_SETTINGS_KEYS))]
     text = known[1] + "\0" + repr(canonical(options)) + "\0" + catalogue
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _check(self: Rule, target: Any) -> Any:

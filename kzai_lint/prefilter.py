@@ -24,9 +24,10 @@ some `*keyword` occurs anywhere. How that is computed is chosen for speed (issue
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from typing import Any, Iterable
+
+from kzai_lint.digest import blake2b
 
 __all__ = ["Prefilter"]
 
@@ -78,7 +79,7 @@ def _matcher(words: frozenset[str]) -> _Matcher:
     """Cached per keyword set: the Python and notebook kinds, and the config kinds, share theirs."""
     from kzai_lint import regex_cache, startup_index
 
-    key = "prefilter/" + hashlib.blake2b("\n".join(sorted(words)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = "prefilter/" + blake2b("\n".join(sorted(words)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     anywhere, pattern = startup_index.get(key, lambda: plan(words))
     return _Matcher(tuple(anywhere), regex_cache.compile(pattern) if pattern is not None else None)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import array
 import functools
-import hashlib
 import re
 from typing import Any
+
+from kzai_lint.digest import blake2b
 
 __all__ = ["compile"]
 
@@ -29,7 +30,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mi
     flags = int(flags)
     if startup_index.directory() is None:
         return re.compile(pattern, flags)
-    key = "re/" + hashlib.blake2b(f"{flags}\0{pattern}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = "re/" + blake2b(f"{flags}\0{pattern}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     try:
         parts = startup_index.get(key, lambda: _parts(pattern, flags))
         if parts is not None:

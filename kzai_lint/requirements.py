@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from kzai_lint import regex_cache
 from kzai_lint.keyword_index import KeywordIndex
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter
@@ -106,10 +107,10 @@ class _Patterns:
             kind = next(k for k in _KINDS if item.startswith(k))
             by_kind[kind].append(item[len(kind):])
         token = token_regex(by_kind["token:"])
-        self._token = re.compile(token) if token else None
-        self._def = re.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
-        self._re = re.compile("|".join(f"(?:{p})" for p in by_kind["re:"])) if by_kind["re:"] else None
-        self._prose = re.compile("|".join(f"(?:{p})" for p in by_kind["prose:"]), re.IGNORECASE) if by_kind["prose:"] else None
+        self._token = regex_cache.compile(token) if token else None
+        self._def = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
+        self._re = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["re:"])) if by_kind["re:"] else None
+        self._prose = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["prose:"]), re.IGNORECASE) if by_kind["prose:"] else None
 
     def holds(self, texts: _Texts) -> bool:
         if self._re is not None and self._re.search(texts.lowered):
@@ -123,6 +124,8 @@ class _Patterns:
 
 def _split(group: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(keywords, patterns) of a requirement group."""
+    if ":" not in "\0".join(group):  # most groups are words only (some hold hundreds)
+        return group, ()
     return tuple(w for w in group if not is_pattern(w)), tuple(w for w in group if is_pattern(w))
 
 

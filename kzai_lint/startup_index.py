@@ -22,18 +22,21 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from typing import Any, Callable, TypeVar
+from collections.abc import MutableMapping
+from typing import Any, Callable, Iterator, TypeVar
 
 from kzai_lint.atomic_file import read_marshal, write_atomically
 
 __all__ = ["ENV", "directory", "flush", "get", "package_stamp", "reset", "stamp"]
 
 ENV = "KZAI_LINT_INDEX_DIR"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 KEEP_FILES = 4
 """Index files kept (most recently written); older stamps are removed when a new one is written."""
 MAX_SECTIONS = 512
 """Sections kept per file; the oldest go first (regexes of keyword sets no longer in use)."""
+MAX_BYTES = 4 << 20
+"""Bytes of sections kept per file (a test suite's per-settings sections are ~0.2 MB each)."""
 
 T = TypeVar("T")
 
@@ -44,7 +47,7 @@ _SUFFIXES = (".py", ".yaml", ".yml", ".json", ".txt")
 class _State:
     def __init__(self) -> None:
         self.stamp: str | None = None
-        self.sections: dict[str, Any] | None = None
+        self.sections: _Sections | None = None
         self.dirty: set[str] = set()
         self.used: dict[str, None] = {}  # read or written by this run, in order: the last to go
         self.exit_hook = False
@@ -96,11 +99,11 @@ def stamp() -> str:
     """The hash naming this installation's index file (see the module docstring)."""
     if _STATE.stamp is None:
         import _sre
-        import hashlib
+        from kzai_lint.digest import blake2b
 
         from kzai_lint import __version__
 
-        digest = hashlib.blake2b(digest_size=16)
+        digest = blake2b(digest_size=16)
         head = (INDEX_VERSION, __version__, sys.version, sys.implementation.cache_tag, _sre.MAGIC, _sre.CODESIZE, _PACKAGE)
         digest.update(repr(head).encode("utf-8", "surrogatepass"))
         digest.update(marshal.dumps(package_stamp()))
@@ -113,17 +116,72 @@ def _path() -> str | None:
     return None if folder is None else os.path.join(folder, f"index-{stamp()}.marshal")
 
 
-def _read(path: str) -> dict[str, Any]:
+class _Sections(MutableMapping[str, Any]):
+    """The sections of one index file: kept as the bytes read and decoded when first asked for.
+
+    A test suite or many repositories' settings fill an index with hundreds of sections (a few
+    MB); a run needs a dozen of them. Decoding them all cost 30 ms, more than the rest of a small
+    pre-commit run, where reading the bytes costs about one."""
+
+    def __init__(self, raw: dict[str, bytes] | None = None) -> None:
+        self.raw: dict[str, bytes] = raw if raw is not None else {}
+        self.values: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        blob = self.raw[name]
+        try:
+            value = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            del self.raw[name]  # a damaged section: absent, so it is computed again
+            raise KeyError(name) from None
+        self.values[name] = value
+        return value
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.values[name] = value
+        self.raw.pop(name, None)
+
+    def __delitem__(self, name: str) -> None:
+        found = self.values.pop(name, _MISSING) is not _MISSING
+        if self.raw.pop(name, None) is None and not found:
+            raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values or name in self.raw
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.raw
+        yield from (name for name in self.values if name not in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw) + sum(1 for name in self.values if name not in self.raw)
+
+    def encoded(self, name: str) -> bytes | None:
+        """The section as stored: the bytes read, or the value marshalled (None if absent)."""
+        if name in self.raw and name not in _STATE.dirty:
+            return self.raw[name]
+        if name in self.values:
+            return marshal.dumps(self.values[name])
+        return self.raw.get(name)
+
+
+_MISSING = object()
+
+
+def _read(path: str) -> dict[str, bytes]:
+    """The encoded sections of the index file at `path` (empty when it is missing or foreign)."""
     data = read_marshal(path)
     if not (isinstance(data, tuple) and len(data) == 3 and data[0] == "kzai-lint-index" and data[1] == stamp() and isinstance(data[2], dict)):
         return {}  # another stamp's file under this name, or not ours: recomputed and rewritten
-    return data[2]
+    return {name: blob for name, blob in data[2].items() if isinstance(name, str) and isinstance(blob, bytes)}
 
 
-def _sections() -> dict[str, Any]:
+def _sections() -> _Sections:
     if _STATE.sections is None:
         path = _path()
-        _STATE.sections = _read(path) if path is not None else {}
+        _STATE.sections = _Sections(_read(path) if path is not None else {})
     return _STATE.sections
 
 
@@ -132,8 +190,10 @@ def get(name: str, compute: Callable[[], T]) -> T:
     marshal-able value; None means "not computable now" and is not stored."""
     sections = _sections()
     _STATE.used[name] = None
-    if name in sections:
+    try:
         return sections[name]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
     value = compute()
     if value is not None and directory() is not None:
         try:
@@ -141,12 +201,7 @@ def get(name: str, compute: Callable[[], T]) -> T:
         except ValueError:
             return value  # not a plain value: used, never stored
         sections[name] = value
-        _STATE.dirty.add(name)
-        if not _STATE.exit_hook:
-            import atexit
-
-            atexit.register(flush)  # forked workers end with os._exit: only the parent writes
-            _STATE.exit_hook = True
+        _mark_dirty(name)
     return value
 
 
@@ -162,34 +217,40 @@ def update(name: str, key: str, value: Any) -> None:
     except ValueError:
         return
     table[key] = value
-    _STATE.dirty.add(name)
     _STATE.used[name] = None
+    _mark_dirty(name)
+
+
+def _mark_dirty(name: str) -> None:
+    _STATE.dirty.add(name)
     if not _STATE.exit_hook:
         import atexit
 
-        atexit.register(flush)
+        atexit.register(flush)  # forked workers end with os._exit: only the parent writes
         _STATE.exit_hook = True
 
 
 def flush() -> None:
     """Write new sections (merged with what another process wrote meanwhile); errors are ignored."""
     path = _path()
-    if path is None or not _STATE.dirty or _STATE.sections is None:
+    sections = _STATE.sections
+    if path is None or not _STATE.dirty or sections is None:
         return
-    mine = {name: _STATE.sections[name] for name in _STATE.dirty if name in _STATE.sections}
+    mine = {name: sections.encoded(name) for name in _STATE.dirty if name in sections}
     merged = _read(path)
     # What this run used moves to the end: eviction takes the oldest first (least recently used
     # by a run that wrote), and never a section this run needs while another can go. Sections
     # of one scanned repository's settings go before the rest of the same age: the catalogue and
     # rule sections every run needs must not be crowded out by a test suite's temporary roots.
     for name in _STATE.used:
-        value = mine.get(name, merged.get(name, _STATE.sections.get(name)))
+        blob = mine.get(name) or merged.get(name) or sections.encoded(name)
         merged.pop(name, None)
-        if value is not None:
-            merged[name] = value
-    merged.update(mine)
-    while len(merged) > MAX_SECTIONS:
-        del merged[_victim(merged)]
+        if blob is not None:
+            merged[name] = blob
+    merged.update({name: blob for name, blob in mine.items() if blob is not None})
+    size = sum(len(blob) for blob in merged.values())
+    while len(merged) > 1 and (len(merged) > MAX_SECTIONS or size > MAX_BYTES):
+        size -= len(merged.pop(_victim(merged)))
     fresh = not os.path.exists(path)
     if write_atomically(path, marshal.dumps(("kzai-lint-index", stamp(), merged))):
         _STATE.dirty.clear()

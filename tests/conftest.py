@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -21,6 +23,14 @@ risk-reviewed = 2026-09-01
 autonomy = "low"
 mode = "closed"
 """
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite keeps its start-up index (`kzai_lint.startup_index`) in a folder of its own:
+    hundreds of temporary repositories' settings and keyword sets would otherwise fill the
+    developer's index, which every later run of kzai-lint reads (subprocesses inherit it too)."""
+    if "KZAI_LINT_INDEX_DIR" not in os.environ:
+        os.environ["KZAI_LINT_INDEX_DIR"] = os.path.join(tempfile.gettempdir(), f"kzai-lint-test-index-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
 
 
 @pytest.fixture(autouse=True)

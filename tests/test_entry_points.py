@@ -22,12 +22,11 @@ def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     startup_index.reset()
 
 
-def fake_distribution(site: Path, name: str, value: str, mtime: int) -> None:
+def fake_distribution(site: Path, name: str, value: str) -> None:
     info = site / f"{name}-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
     (info / "entry_points.txt").write_text(f"[kzai_lint.rules]\n{name} = {value}\n", encoding="utf-8")
-    os.utime(site, ns=(mtime, mtime))  # what an installer's new folder does to the site folder
 
 
 def described(eps: list[object]) -> set[tuple[str, str, str | None]]:
@@ -49,16 +48,21 @@ def test_a_new_distribution_is_seen(index: Path, tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(sys, "path", [str(site), *sys.path])
     before = described(entry_points.installed("kzai_lint.rules"))
     startup_index.reset()
-    fake_distribution(site, "acme_pack", "acme_pack.rules:PACK", mtime=1_700_000_000_000_000_000)
+    fake_distribution(site, "acme_pack", "acme_pack.rules:PACK")
     after = described(entry_points.installed("kzai_lint.rules"))
     assert after - before == {("acme_pack", "acme_pack.rules:PACK", "acme_pack")}
 
 
-def test_path_key_follows_sys_path_and_mtimes(tmp_path: Path) -> None:
+def test_path_key_follows_sys_path_and_distribution_folders(tmp_path: Path) -> None:
     key = entry_points.path_key([str(tmp_path)])
     assert entry_points.path_key([str(tmp_path)]) == key
-    os.utime(tmp_path, ns=(1, 1))
-    assert entry_points.path_key([str(tmp_path)]) != key
+    (tmp_path / "notes.txt").write_text("a repository's root changes all the time", encoding="utf-8")
+    assert entry_points.path_key([str(tmp_path)]) == key
+    (tmp_path / "acme-1.0.dist-info").mkdir()
+    with_dist = entry_points.path_key([str(tmp_path)])
+    assert with_dist != key
+    os.utime(tmp_path / "acme-1.0.dist-info", ns=(1, 1))  # reinstalled: the same name, new folder
+    assert entry_points.path_key([str(tmp_path)]) != with_dist
     assert entry_points.path_key([str(tmp_path), str(tmp_path / "missing")]) != entry_points.path_key([str(tmp_path)])
 
 

@@ -125,3 +125,25 @@ def test_warm_and_no_match_runs_import_only_repository_rules(tmp_path: Path) -> 
     loaded, modules = done.stdout.split()[-2:]
     file_rule_modules = {r.__module__ for r in builtin_rules()} - {r.__module__ for r in builtin_rules() if issubclass(r, RepoRule)}
     assert loaded == "False" and not set(modules.split(",")) & file_rule_modules
+
+
+def test_second_precommit_run_imports_no_metadata_reader_yaml_or_openssl(tmp_path: Path) -> None:
+    """Entry points, a pack's catalogue file and every start-up key come from the start-up index
+    or built-in modules: `importlib.metadata` (~25 ms with its scan), PyYAML (~15 ms) and
+    OpenSSL's `_hashlib` (~3 ms) each cost more than the rest of such a run once did. Installed
+    packs load as for a user (CI installs the EU pack, whose catalogue is a YAML file)."""
+    import os
+
+    (tmp_path / "a.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    code = """
+        import sys
+        from kzai_lint.cli import main
+        code = main(["check", "a.py", "--no-cache"])
+        print(code, *(name in sys.modules for name in ("importlib.metadata", "yaml", "_hashlib")))
+        """
+    env = {**os.environ, "KZAI_LINT_INDEX_DIR": str(tmp_path / "index")}
+    env.pop("KZAI_LINT_DISABLE_PLUGIN_AUTOLOAD", None)
+    for _ in range(2):  # the first run fills the start-up index
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-4:] == ["0", "False", "False", "False"]

@@ -330,3 +330,55 @@ def test_a_full_index_keeps_what_this_run_uses(tmp_path: Path, monkeypatch: pyte
     finally:
         monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
         startup_index.reset()
+
+
+@pytest.fixture()
+def own_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from kzai_lint import startup_index
+
+    startup_index.reset()
+    monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
+    startup_index.reset()
+    yield startup_index
+    startup_index.reset()
+    monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
+    startup_index.reset()
+
+
+def test_sections_are_decoded_only_when_asked_for(own_index: Any) -> None:
+    """A full index (a few MB after a test suite) cost 30 ms to decode at every start-up."""
+    for i in range(20):
+        own_index.get(f"re/{i}", lambda i=i: list(range(i)))
+    own_index.flush()
+    own_index.reset()
+    assert own_index.get("re/7", lambda: None) == list(range(7))
+    assert set(own_index._STATE.sections.values) == {"re/7"}
+    assert len(own_index._sections()) == 20 and "re/19" in own_index._sections()
+
+
+def test_a_damaged_section_is_computed_again(own_index: Any) -> None:
+    import marshal
+
+    own_index.get("re/ok", lambda: [1])
+    own_index.flush()
+    path = own_index._path()
+    head, stamp, sections = marshal.loads(Path(path).read_bytes())
+    sections["re/bad"] = b"\xff\x00 not marshal"
+    Path(path).write_bytes(marshal.dumps((head, stamp, sections)))
+    own_index.reset()
+    assert own_index.get("re/bad", lambda: [2]) == [2]
+    assert own_index.get("re/ok", lambda: [3]) == [1]
+
+
+def test_index_size_is_bounded_in_bytes(own_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzai_lint import startup_index
+
+    monkeypatch.setattr(startup_index, "MAX_BYTES", 50_000)
+    for i in range(10):
+        own_index.get(f"requirements/{i}", lambda i=i: {"x": "y" * 10_000 + str(i)})
+    own_index.get("rules/builtin-test", lambda: ["kept"])
+    own_index.flush()
+    own_index.reset()
+    kept = own_index._sections()
+    assert sum(len(kept.encoded(name)) for name in kept) <= 50_000
+    assert kept["rules/builtin-test"] == ["kept"] and 0 < len(kept) < 11

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import hashlib
 import marshal
 import os
 import re
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from kzai_lint import regex_cache
+from kzai_lint.digest import blake2b
 from kzai_lint.model import Severity
 
 CATALOGUE_VERSION = "2026.11.27"
@@ -575,7 +575,7 @@ def _parse_documents() -> tuple[str, list[tuple[str, Any]]]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     docs = []
     for name, text in _catalogue_files():
         digest.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
@@ -605,7 +605,7 @@ def extend(base: Catalogue | None, extension: Mapping[str, Any]) -> Catalogue:
     from kzai_lint.canonical import canonical
 
     text = builtin_digest() + "\0" + repr(canonical(extension))
-    catalogue.__dict__["_identity"] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    catalogue.__dict__["_identity"] = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     return catalogue
 
 
@@ -619,7 +619,7 @@ def read_extension(path: str | os.PathLike[str]) -> Any:
 
     path = os.path.abspath(os.fspath(path))
     info = os.stat(path)
-    key = hashlib.blake2b(f"{path}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = blake2b(f"{path}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     return startup_index.get(f"catalogue/extension/{key}", lambda: _parse_extension(path))
 
 

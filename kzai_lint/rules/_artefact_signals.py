@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
+from kzai_lint import regex_cache
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
@@ -19,7 +20,7 @@ from kzai_lint.rules._python_signals import about_non_persons, context_allows, l
 
 
 def _rx(catalogue: Catalogue, key: str) -> re.Pattern[str]:
-    return re.compile(str(catalogue.extra.get(key, "(?!x)x")), re.IGNORECASE)
+    return regex_cache.compile(str(catalogue.extra.get(key, "(?!x)x")), re.IGNORECASE)
 
 
 def _weaker(severity: Severity | None) -> Severity:
@@ -153,7 +154,7 @@ class ModelCardRule(DocumentRule):
         if fm is None:
             return None
         cat = self.catalogue
-        tag_rules = [(re.compile(r"^(" + t["pattern"] + r")$", re.IGNORECASE), t["capability"]) for t in cat.extra.get("card_tags", ())]
+        tag_rules = [(regex_cache.compile(r"^(" + t["pattern"] + r")$", re.IGNORECASE), t["capability"]) for t in cat.extra.get("card_tags", ())]
         for node in fm.nodes:
             top = node.key_path[0] if node.key_path else None
             if not isinstance(node.value, str):
@@ -185,7 +186,7 @@ class ModelCardRule(DocumentRule):
         from kzai_lint.sources.markdown import is_negated, section_is_out_of_scope, split_sentences
 
         cat = self.catalogue
-        phrases = [(re.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in cat.extra.get("prose", ())]
+        phrases = [(regex_cache.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in cat.extra.get("prose", ())]
         exclude = _rx(cat, "prose_exclude")
         whole = " ".join(p.text for p in card.paragraphs).lower()
         # Emotion words in a card about music, games or speech synthesis describe those (KZ306 only:

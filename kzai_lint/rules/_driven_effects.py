@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kzai_lint import regex_cache
 from kzai_lint.analysis.python_module import CallSite, PythonModule
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext
@@ -50,7 +51,7 @@ class EffectSignals:
 
 def load_effect_signals(catalogue: Catalogue) -> EffectSignals:
     human = str(catalogue.extra.get("human_destinations") or "(?!x)x")
-    return EffectSignals(load_runtime(catalogue), load_output_signals(catalogue), load_agent_signals(catalogue), re.compile(human))
+    return EffectSignals(load_runtime(catalogue), load_output_signals(catalogue), load_agent_signals(catalogue), regex_cache.compile(human))
 
 
 def driven_effects(ctx: FileContext, signals: EffectSignals) -> list[DrivenEffect]:

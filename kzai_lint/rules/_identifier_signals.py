@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator
 
 import libcst as cst
 
+from kzai_lint import regex_cache
 from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
@@ -50,7 +51,7 @@ class IdentifierRule(PythonRule):
     def _patterns(self) -> list[tuple[re.Pattern[str], str, str]]:
         # `context` (optional): a label-set context the file must also show, for names whose
         # words are ambiguous on their own (`predict_race` of an F1 race).
-        return [(re.compile(r"(?:" + e["pattern"] + r")\Z", re.IGNORECASE), e["capability"], str(e.get("context", ""))) for e in self._entries]
+        return [(regex_cache.compile(r"(?:" + e["pattern"] + r")\Z", re.IGNORECASE), e["capability"], str(e.get("context", ""))) for e in self._entries]
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None

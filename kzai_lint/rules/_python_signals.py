@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 import libcst as cst
 
+from kzai_lint import regex_cache
 from kzai_lint.analysis.python_module import MISSING, UNKNOWN, CallSite, PythonModule
 from kzai_lint.catalogue import CallSignal, Catalogue, LabelSet
 from kzai_lint.context import FileContext
@@ -382,7 +383,7 @@ def _about_non_persons(catalogue: Catalogue, lowered_text: str) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _person_input_rx(pattern: str) -> re.Pattern[str] | None:
-    return re.compile(pattern, re.IGNORECASE) if pattern else None
+    return regex_cache.compile(pattern, re.IGNORECASE) if pattern else None
 
 
 def node_text(node: cst.CSTNode) -> str:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, Mapping, Sequence, TypeVar
 
+from kzai_lint import regex_cache
 from kzai_lint.analysis.python_module import CallSite
 from kzai_lint.catalogue import Catalogue, CatalogueError
 
@@ -178,7 +179,7 @@ def call_matcher(where: str, entry: Mapping[str, Any]) -> CallMatcher:
     if bool(name) == bool(method):
         raise CatalogueError(f"{where}: give exactly one of name or method")
     expanded = _expand(name) if name else []
-    patterns = tuple(re.compile(re.escape(n).replace(r"\*", r"[\w.]+") + r"\Z") for n in expanded if "*" in n)
+    patterns = tuple(regex_cache.compile(re.escape(n).replace(r"\*", r"[\w.]+") + r"\Z") for n in expanded if "*" in n)
     needs = str(entry.get("requires_import", ""))
     root = name.split(".", 1)[0] if name else (needs or method)
     exact = tuple(n for n in expanded if "*" not in n)
@@ -222,7 +223,7 @@ def load_runtime(catalogue: Catalogue) -> RuntimeCatalogue:
             frozenset(hosts.get("names") or ()), tuple(hosts.get("suffixes") or ()),
             tuple(ipaddress.ip_network(n) for n in hosts.get("networks") or ()), bool(hosts.get("dotless_is_local")),
         ),
-        hub_id_exclude=re.compile(str(x.get("hub_id_exclude", "(?!x)x")), re.IGNORECASE),
+        hub_id_exclude=regex_cache.compile(str(x.get("hub_id_exclude", "(?!x)x")), re.IGNORECASE),
         not_runtime_paths=tuple(x.get("not_runtime_paths") or ()),
         build_time_paths=tuple(x.get("build_time_paths") or ()),
         effects=tuple(_effect(f"effect_sinks[{i}]", e) for i, e in enumerate(x.get("effect_sinks") or ())),

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Mapping
 
 import libcst as cst
 
+from kzai_lint import regex_cache
 from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.context import FileContext
 from kzai_lint.model import CONFIG_KINDS, PYTHON_KINDS, Confidence, FileKind, Hit, Severity, Span
@@ -40,7 +41,7 @@ class Terms:
 
     def __init__(self, fragments: Iterable[Any]) -> None:
         pattern = token_pattern(fragments)
-        self._rx = re.compile(pattern) if pattern else None
+        self._rx = regex_cache.compile(pattern) if pattern else None
 
     def find(self, name: Any) -> str | None:
         """The matched term in `name` (any naming style), or None."""
@@ -69,7 +70,7 @@ def spellings(words: Iterable[Any]) -> list[str]:
 @functools.lru_cache(maxsize=64)
 def ignorecase_regex(pattern: str) -> re.Pattern[str]:
     """Catalogue patterns are compiled once per process, not once per file."""
-    return re.compile(pattern, re.IGNORECASE)
+    return regex_cache.compile(pattern, re.IGNORECASE)
 
 
 def collapse(text: str, limit: int = 200) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Iterator, Mapping
 
+from kzai_lint import regex_cache
 from kzai_lint.catalogue import Catalogue, CatalogueError
 from kzai_lint.context import LOW_WEIGHT_DIRS, RepoIndex
 from kzai_lint.model import Confidence, FileKind, Hit
@@ -48,8 +49,8 @@ def load_sectors(catalogue: Catalogue) -> tuple[Sector, ...]:
         if set(e) - _KEYS:
             raise CatalogueError(f"high_impact_sectors.{name}: unknown key(s) {sorted(set(e) - _KEYS)}")
         out.append(Sector(str(name), str(e["what"]), frozenset(str(m) for m in e.get("modules") or ()), frozenset(dist_name(p) for p in e.get("packages") or ()),
-                          _lower(e, "card_tags"), _lower(e, "declared"), re.compile(str(e.get("terms") or _NEVER)),
-                          re.compile(str(e["needs"])) if e.get("needs") else None))
+                          _lower(e, "card_tags"), _lower(e, "declared"), regex_cache.compile(str(e.get("terms") or _NEVER)),
+                          regex_cache.compile(str(e["needs"])) if e.get("needs") else None))
     return tuple(out)
 
 

@@ -52,6 +52,11 @@ class Discovery:
         return [FileError(path, "read-error", OUTSIDE_ROOT) for path in self.outside_root]
 
 
+SCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
+SCRIPT_GENERATED = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".d.ts", ".d.mts", ".d.cts")
+"""Minified files, bundles and type declarations: generated, not the project's own code."""
+
+
 def classify(relpath: str) -> FileKind | None:
     name, parts = _name_and_folders(relpath)
     return _classify_name(name, parts)
@@ -78,6 +83,8 @@ def _classify_name(name: str, parts: Callable[[], Sequence[str]]) -> FileKind | 
         return None
     if suffix in (".csv", ".tsv", ".jsonl", ".ndjson"):
         return FileKind.TABULAR
+    if suffix in SCRIPT_SUFFIXES and not name.endswith(SCRIPT_GENERATED):
+        return FileKind.JAVASCRIPT
     return None
 
 

@@ -36,6 +36,8 @@ from kzai_lint.requirements import RequirementFilter
 from kzai_lint.rule import RepoRule, Rule
 
 BINARY_SNIFF = 8192
+_UNREAD_SCRIPTS = frozenset({"binary", "too-large", "encoding"})
+"""Why a JavaScript/TypeScript file was not read that is not reported (see `_scan_file`)."""
 
 
 @dataclass
@@ -198,6 +200,10 @@ def _scan_file(file: DiscoveredFile, plan: ScanPlan, read: tuple[str | None, byt
     else:
         text, data, error = read_text(file, plan.settings)
     if error is not None:
+        if file.kind is FileKind.JAVASCRIPT and error.kind in _UNREAD_SCRIPTS:
+            # A `.ts` video segment, a vendored multi-MB bundle: not the project's source code,
+            # so not reported as a file the scan missed.
+            return FileResult(file.relpath, scanned=False)
         return FileResult(file.relpath, errors=(error,), scanned=False)
     assert text is not None
     ctx = FileContext(file.relpath, file.kind, text, plan.catalogue, plan.settings, gate_index=plan.keyword_index)

@@ -59,6 +59,7 @@ class FileKind(str, enum.Enum):
     MODEL_CARD = "model_card"
     REQUIREMENTS = "requirements"
     TABULAR = "tabular"
+    JAVASCRIPT = "javascript"  # JavaScript and TypeScript source, read as text
 
 
 PYTHON_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})

@@ -19,6 +19,7 @@ problem; the engine decides whether reasons are required and then ignores it.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import tokenize
@@ -337,6 +338,53 @@ def _is_content(line: str) -> bool:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
+
+
+# ---- JavaScript / TypeScript --------------------------------------------------------------------
+_CONTINUATION = (".", "?.", ")", "]", "}", ",", "+", "-", "*", "/", "&&", "||", "??", "?", ":")
+
+
+def parse_script_comments(text: str, *, known: Collection[str] | None = None) -> Parsed:
+    """`// kzai: ignore[...] reason` (or in a `/* */` comment): at the end of a line it covers
+    that line; on a line of its own, the next statement, continuation lines included (a chained
+    call often puts the method a rule reports two lines below the comment)."""
+    if not _MENTION.search(text):
+        return [], []
+    from kzai_lint.sources.javascript import comments
+
+    lines = text.splitlines()
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    result: list[Suppression] = []
+    problems: list[SuppressionProblem] = []
+    for begin, end in comments(text):
+        body = text[begin + 2 : end - 2 if text.startswith("/*", begin) else end]
+        found_at = _MENTION.search(body)
+        if found_at is None:
+            continue
+        index = bisect.bisect_right(starts, begin) - 1
+        found = _directive(body[found_at.start() :].strip(), index + 1, known, problems)
+        if found is None:
+            continue
+        column = begin - starts[index]
+        if index < len(lines) and lines[index][:column].strip():
+            first = last = index + 1
+        else:
+            first, last = _script_statement(lines, index)
+        result.append(_suppression(found, index + 1, first, last))
+    return result, problems
+
+
+def _script_statement(lines: Sequence[str], index: int) -> tuple[int, int]:
+    """1-based range of the statement after an own-line comment: the next content line, the
+    lines indented under it and the continuation lines of a chained or split expression."""
+    first, last = _indented_block(lines, index)
+    if first > len(lines):
+        return first, last
+    while last < len(lines) and lines[last].strip().startswith(_CONTINUATION) and not lines[last].strip().startswith(("//", "/*")):
+        last += 1
+    return first, last
 
 
 # ---- Markdown -----------------------------------------------------------------------------------

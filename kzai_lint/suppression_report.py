@@ -89,6 +89,8 @@ def _parse(ctx: "FileContext") -> FileSuppressions:
         parsed[None] = suppression.parse_markdown(ctx.text, known=known)
     elif ctx.kind in CONFIG_KINDS or ctx.kind is FileKind.REQUIREMENTS:
         parsed[None] = suppression.parse_hash_comments(ctx.text, known=known)
+    elif ctx.kind is FileKind.JAVASCRIPT:
+        parsed[None] = suppression.parse_script_comments(ctx.text, known=known)
     return FileSuppressions(
         tables={cell: found for cell, (found, _) in parsed.items()},
         problems={cell: problems for cell, (_, problems) in parsed.items()},

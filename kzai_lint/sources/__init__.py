@@ -67,4 +67,8 @@ def _load(kind: FileKind, text: str, path: str, data: bytes | None) -> Any:
         from kzai_lint.sources.tabular import read_table_head
 
         return read_table_head(data if data is not None else text.encode("utf-8"), suffix="." + path.rsplit(".", 1)[-1].lower())
+    if kind is FileKind.JAVASCRIPT:
+        from kzai_lint.sources.javascript import parse_script
+
+        return parse_script(text)
     raise DocumentError(f"no parser for {kind.value}")

@@ -132,7 +132,9 @@ def test_every_catalogued_model_and_data_set_string_passes_the_literal_rules() -
     rules = [r(catalogue) for r in builtin_rules() if r.meta.id.endswith(("/model-or-dataset", "/model-file"))]
     assert len(rules) == 3
     samples = list(catalogue.models) + ["org/vit-age-classifier", "age_net.caffemodel", "fer2013.csv", "data/AffectNet/train",
-                                        "inswapper_128.onnx", "Wav2Lip.pth", "FairFace", "ravdess_audio", "hf-hub:org/face-emotion"]
+                                        "inswapper_128.onnx", "Wav2Lip.pth", "FairFace", "ravdess_audio", "hf-hub:org/face-emotion",
+                                        "data/TESS Toronto emotional speech set data", "SAVEE/ALL", "emodb/wav", "EMOVO", "ShEMO/female",
+                                        "../DEAP/data_preprocessed_python/s01.dat", "SEED_IV/eeg_raw_data", "dreamer_eeg.mat", "WESAD/S2/S2.pkl"]
     for value in samples:
         for rule in rules:
             for kind in (FileKind.PYTHON, FileKind.NOTEBOOK):
@@ -143,6 +145,19 @@ def test_every_catalogued_model_and_data_set_string_passes_the_literal_rules() -
                     assert gate.may_match(code), (rule.meta.id, value)
     gate = RequirementFilter(rules[0].requirements_for(None, FileKind.PYTHON))
     assert not gate.may_match("def resize(image, age):\n    return image.resize((age, age))\n")
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    ("data/TESS Toronto emotional speech set data/OAF_angry", "TESS"), ("./SAVEE/ALL/", "SAVEE"), ("EmoDB", "EMO-DB"),
+    ("../data/DEAP/data_preprocessed_python/s01.dat", "DEAP"), ("SEED_IV/eeg_raw_data", "SEED"), ("WESAD/S2/S2.pkl", "WESAD"),
+    ("dreamer_eeg.mat", "DREAMER"),
+    # traps: the evolutionary-computation library DEAP, random seeds, the Dreamer RL agent, NASA's TESS
+    ("from deap import base", None), ("deap", None), ("random_seed", None), ("seed_everything", None),
+    ("DreamerV3/configs.yaml", None), ("TESS light curves", None), ("kepler_tess_sectors", None),
+])
+def test_speech_and_physiological_emotion_corpora(value: str, name: str | None) -> None:
+    found = load().classify_dataset(value, as_id=True)
+    assert (found.name if found else None) == name
 
 
 NAMES = ["predict_age", "age_classifier", "AgeEstimator", "predict_race", "race_classifier", "get_race", "predict_gender",

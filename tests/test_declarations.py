@@ -131,6 +131,22 @@ def test_current_risk_review_as_string_is_fine(tmp_path: Path) -> None:
     assert found(root, ["KZ106"]) == []
 
 
+@pytest.mark.parametrize(("epoch", "reviewed", "stale"), [
+    ("1795737600", "2026-09-01", False),  # 2026-11-27
+    ("1830000000", "2026-09-01", True),  # 2027-12-28
+    ("not-a-number", "today", False),  # ignored: today's date
+    ("not-a-number", "2020-01-15", True),
+])
+def test_source_date_epoch_fixes_the_scan_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, reviewed: str, stale: bool) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    when = date.today().isoformat() if reviewed == "today" else reviewed
+    root = write(tmp_path, {
+        "pyproject.toml": system(risk='"medium"', **{"risk-rationale": '"r"', "risk-register": '"docs/risk.md"', "risk-reviewed": when}),
+        "docs/risk.md": "# Risks\n",
+    })
+    assert bool(found(root, ["KZ106"])) is stale
+
+
 def test_missing_register_file_is_info_for_minimal_risk(tmp_path: Path) -> None:
     root = write(tmp_path, {"pyproject.toml": system(risk='"minimal"', **{"risk-register": '"docs/nope.md"', "risk-reviewed": "2026-01-01"})})
     result = check([root], select=["KZ106"])

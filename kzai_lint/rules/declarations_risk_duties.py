@@ -68,7 +68,7 @@ class RiskRegister(RepoRule):
     A declared risk class without `risk-register` (or naming a file that does not exist), without
     `risk-reviewed`, or with a `risk-reviewed` date (TOML date or ISO string) more than 365 days
     before the scan date. Warning for medium and high risk, information for minimal. The rule
-    option `scan-date` fixes the date for reproducible runs. A relative `risk-register` path is
+    option `scan-date`, else `SOURCE_DATE_EPOCH`, fixes the date for reproducible runs. A relative `risk-register` path is
     read from the folder of the file that declares it, wherever the scan starts.
 
     ## Why it matters
@@ -119,11 +119,25 @@ class RiskRegister(RepoRule):
         when = as_date(reviewed)
         if when is None:
             return "risk-reviewed", f"`risk-reviewed` = {reviewed!r} is not a date"
-        today = as_date(self.options.get("scan-date")) or date.today()
+        today = as_date(self.options.get("scan-date")) or _epoch_date() or date.today()
         max_age = int(self.catalogue.extra.get("review_max_age_days", 365))
         if (today - when).days > max_age:
             return "risk-reviewed", f"Risks last reviewed {when.isoformat()}, {(today - when).days} days before the scan"
         return None, None
+
+
+def _epoch_date() -> date | None:
+    """The UTC date of `SOURCE_DATE_EPOCH` (the reproducible-builds convention the report
+    command also follows), so that a rebuilt report or a test suite gives the same answer next
+    year; None when unset or not a number of seconds."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch else None
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 __all__ = ["HighRiskSecurityStatement", "RiskRegister"]

@@ -101,7 +101,6 @@ class ClosedButOpenLicence(RepoRule):
     `<!-- kzai: ignore[KZ403] reason -->` before the front matter's block, with a reason.
     """
 
-    # TODO(#4): also report push_to_hub(private=False) / upload_folder to public repos.
     meta = RuleMeta(id="KZ403/open-licence", code="KZ403", kinds=frozenset(), confidence=Confidence.MEDIUM)
     INVALID = (Invalid(config=PYPROJECT + 'mode = "closed"\n', files={"README.md": "---\nlicense: apache-2.0\npipeline_tag: text-classification\n---\n# Model\n"},
                        finding_path="README.md", line=2),)

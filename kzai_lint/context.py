@@ -29,6 +29,7 @@ FACT_KEYS = (
     "ai_signal",  # (what, line): model loading, training, inference seen in this file
     "network",  # (what, line, host|None): run-time public network use
     "marking",  # (what, line): machine-readable marking of synthetic output (watermark, C2PA, metadata)
+    "offline_switches",  # (line, "NAME,NAME"): environment switches that keep a reported hub call offline
 )
 
 

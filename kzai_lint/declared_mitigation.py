@@ -3,11 +3,13 @@
 Declared purposes (`[[tool.kzai-lint.system.purposes]]` with clause, purpose and a file scope),
 declared lawful bases (`lawful-basis`) and declared labelling of synthetic output
 (`synthetic-output` with machine-readable marking *and* a visible notice, plus a marking call
-found in the code) turn a finding `mitigated`, never delete it (clause map 5, 6.7, 6.9).
+found in the code) and offline switches set in the deployment files for KZ402 hub calls turn a
+finding `mitigated`, never delete it (clause map 5, 6.7, 6.9, 6.10).
 """
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -61,12 +63,44 @@ def _synthetic_output(finding: Finding, repo: RepoIndex) -> str | None:
     return None
 
 
+def _deployment_offline(finding: Finding, repo: RepoIndex) -> str | None:
+    """A KZ402 hub call whose offline switch (`HF_HUB_OFFLINE=1`...) the project's deployment
+    files set (`deployment_env`): offline where the system runs (clause map 6.10)."""
+    if finding.code != "KZ402":
+        return None
+    switches = [v[1] for path, v in repo.fact("offline_switches") if path == finding.path and v[0] == finding.line]
+    if not switches:
+        return None
+    names = {name for joined in switches for name in str(joined).split(",") if name}
+    offline = repo.catalogue.extra.get("offline_env") or {}
+    for name, setting in sorted(_deployment_settings(repo, names).items()):
+        if str(setting.value).lower() in {str(v).lower() for v in offline.get(name, ())}:
+            return f"{name}={setting.value} is set for the deployment in {setting.path}:{setting.line}"
+    return None
+
+
+def _deployment_settings(repo: RepoIndex, names: set[str]) -> dict[str, Any]:
+    """The project's deployment settings of `names`, read once per repository index."""
+    cache = repo.__dict__.setdefault("_deployment_settings", {})
+    missing = names - set(cache)
+    if missing:
+        from kzai_lint import deployment_env
+
+        project = repo.root
+        if repo.declaration_path:
+            project = os.path.normpath(os.path.join(repo.root, os.path.dirname(repo.declaration_path)))
+        found = deployment_env.settings(project, missing)
+        for name in missing:
+            cache[name] = found.get(name)
+    return {name: cache[name] for name in names if cache.get(name) is not None}
+
+
 def mitigate(finding: Finding, repo: RepoIndex) -> Finding:
     if finding.status is not Status.OPEN or finding.code == "KZ001":
         # KZ001 borrows a clause only to file the finding; a declaration cannot fix a comment.
         return finding
     system = repo.declaration
-    reason = _lawful_basis(finding, system) or _declared_purpose(finding, system) or _synthetic_output(finding, repo)
+    reason = _lawful_basis(finding, system) or _declared_purpose(finding, system) or _synthetic_output(finding, repo) or _deployment_offline(finding, repo)
     if reason is None:
         return finding
     severity = Severity.INFO if finding.clause in MITIGATING_PURPOSES else finding.severity

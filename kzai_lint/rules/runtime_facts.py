@@ -48,7 +48,11 @@ class PublicNetworkAtRuntime(PythonRule):
     ## Mitigation
     Serve models inside your infrastructure (an OpenAI-compatible server on an internal host,
     weights copied in at build time and loaded with `local_files_only=True`), list internal
-    mirrors in `allowed-endpoints`, or declare the mode the system really has.
+    mirrors in `allowed-endpoints`, or declare the mode the system really has. A hub download
+    whose offline switch (`HF_HUB_OFFLINE=1`, `TRANSFORMERS_OFFLINE=1`) the deployment sets, in
+    a Dockerfile `ENV`, a compose `environment:`, a Kubernetes `env:` entry or a `.env` file in
+    the project folder or its `deploy/`, `docker/`, `k8s/`, `helm/`... folders, is reported as
+    mitigated, with that line as the reason.
 
     ## Suppression
     `# kzai: ignore[KZ402] <reason>` on the call, e.g. for a code path disabled in production.
@@ -86,6 +90,11 @@ class PublicNetworkAtRuntime(PythonRule):
             from transformers import AutoModel
             model = AutoModel.from_pretrained("intfloat/multilingual-e5-base")
             """, config=LOCAL, note="offline switch set in the module"),
+        Valid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("intfloat/multilingual-e5-base")
+            """, config=LOCAL, files={"Dockerfile": "FROM python:3.11-slim\nCOPY models/ /root/.cache/huggingface/\nENV HF_HUB_OFFLINE=1\n"},
+              note="offline switch set in the deployment: mitigated, with the Dockerfile line as the reason"),
         Valid("""
             import requests
             from openai import OpenAI
@@ -147,6 +156,9 @@ class PublicNetworkAtRuntime(PythonRule):
             if egress.host is not None:
                 ctx.add_fact("network", f"{egress.site.display}()", line, egress.host)
             if local:
+                if egress.signal.offline_env and line is not None:
+                    # which switches would keep it offline: set in the deployment, they mitigate it
+                    ctx.add_fact("offline_switches", line, ",".join(egress.signal.offline_env))
                 yield hit
 
     def _hit(self, ctx: FileContext, egress: Egress, build_time: bool) -> Hit:

@@ -52,7 +52,7 @@ class Discovery:
         return [FileError(path, "read-error", OUTSIDE_ROOT) for path in self.outside_root]
 
 
-SCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
+SCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".html", ".htm", ".vue", ".svelte"})
 SCRIPT_GENERATED = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".d.ts", ".d.mts", ".d.cts")
 """Minified files, bundles and type declarations: generated, not the project's own code."""
 

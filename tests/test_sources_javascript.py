@@ -34,6 +34,15 @@ def test_unterminated_string_and_comment_end_at_their_limits() -> None:
     assert blank_comments("x /* never closed\nstill comment") == "x " + " " * 15 + "\n" + " " * 13
 
 
+def test_markup_comments_are_blanked_in_pages_only() -> None:
+    from kzai_lint.sources.javascript import parse_script
+
+    page = "<p>hi</p>\n<!-- old:\nwithFaceExpressions() -->\n<script>x()</script>\n"
+    assert "withFaceExpressions" not in parse_script(page, "web/index.html").code
+    assert parse_script(page, "web/index.html").code.count("\n") == page.count("\n")
+    assert "withFaceExpressions" in parse_script(page, "web/legacy.js").code
+
+
 def test_bundles_and_minified_files_are_recognised() -> None:
     assert looks_bundled("(function (global, factory) {\n  factory(exports)\n}(this, function (exports) {}))\n")
     assert looks_bundled("/******/ (() => { // webpackBootstrap\nvar __webpack_require__ = {}\n")
@@ -46,6 +55,7 @@ def test_generated_files_are_not_discovered() -> None:
     assert classify("web/app.js") is FileKind.JAVASCRIPT
     assert classify("src/App.tsx") is FileKind.JAVASCRIPT
     assert classify("server/main.mjs") is FileKind.JAVASCRIPT
+    assert classify("web/index.html") is FileKind.JAVASCRIPT and classify("src/App.vue") is FileKind.JAVASCRIPT
     for generated in ("public/face-api.min.js", "types/index.d.ts", "static/app.bundle.js"):
         assert classify(generated) is None, generated
 

@@ -137,8 +137,8 @@ class ScriptEmotionRecognition(ScriptSignalRule):
     """Emotion recognition through a JavaScript/TypeScript library or vendor SDK.
 
     ## What it finds
-    In `.js`/`.ts`/`.jsx`/`.tsx`/`.mjs` source (comments excluded; minified files, bundles and
-    `.d.ts` declarations skipped): face-api.js expression recognition (`faceExpressionNet`,
+    In `.js`/`.ts`/`.jsx`/`.tsx`/`.mjs` source and the scripts of `.html`, `.vue` and `.svelte`
+    files (comments excluded; minified files, bundles and `.d.ts` declarations skipped): face-api.js expression recognition (`faceExpressionNet`,
     `.withFaceExpressions()`), Human (`new Human(config)` with its face emotion model on, as by
     default), clmtrackr's `emotionClassifier`, Affectiva's `detectAllEmotions()`, AWS Rekognition
     DetectFaces with `Attributes: ['ALL'|'EMOTIONS']`, Azure Face `returnFaceAttributes` with
@@ -165,6 +165,20 @@ class ScriptEmotionRecognition(ScriptSignalRule):
             const human = new Human({ modelBasePath: '/models', face: { enabled: true } })
             export const analyse = (video: HTMLVideoElement) => human.detect(video)
             """}, finding_path="src/emotion.ts", line=2),
+        Invalid(files={"index.html": """
+            <!DOCTYPE html>
+            <html>
+            <head><script defer src="face-api.min.js"></script></head>
+            <body>
+              <video id="video" autoplay muted></video>
+              <script>
+                video.addEventListener('play', async () => {
+                  const found = await faceapi.detectSingleFace(video).withFaceExpressions()
+                })
+              </script>
+            </body>
+            </html>
+            """}, finding_path="index.html", line=8, note="an inline script of a page"),
         Invalid(files={"server/faces.mjs": """
             import { RekognitionClient, DetectFacesCommand } from '@aws-sdk/client-rekognition'
             const client = new RekognitionClient({})
@@ -185,6 +199,12 @@ class ScriptEmotionRecognition(ScriptSignalRule):
               exports.nets = { faceExpressionNet: new FaceExpressionNet() }
             }))
             """}, note="the library's own bundle copied into the repository defines the API; the page that calls it is what counts"),
+        Valid(files={"index.html": """
+            <html><body>
+            <!-- v1 used faceapi.nets.faceExpressionNet.loadFromUri('/models'); removed -->
+            <script>faceapi.nets.tinyFaceDetector.loadFromUri('/models')</script>
+            </body></html>
+            """}, note="an HTML comment"),
         Valid(files={"src/styles.ts": """
             import styled from '@emotion/styled'
             import { css } from '@emotion/react'

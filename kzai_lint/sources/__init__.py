@@ -70,5 +70,5 @@ def _load(kind: FileKind, text: str, path: str, data: bytes | None) -> Any:
     if kind is FileKind.JAVASCRIPT:
         from kzai_lint.sources.javascript import parse_script
 
-        return parse_script(text)
+        return parse_script(text, path)
     raise DocumentError(f"no parser for {kind.value}")

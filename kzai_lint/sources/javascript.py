@@ -1,4 +1,5 @@
-"""JavaScript and TypeScript source read as text: comments blanked, bundles recognised.
+"""JavaScript and TypeScript source (and the scripts of HTML pages and Vue/Svelte components)
+read as text: comments blanked, bundles recognised.
 
 Browser projects run emotion recognition and face-attribute models through JavaScript libraries
 (face-api.js, Human, clmtrackr, vendor SDKs); their signs are member names and option objects
@@ -41,8 +42,17 @@ class ScriptSource:
     bundled: bool
 
 
-def parse_script(text: str) -> ScriptSource:
-    return ScriptSource(blank_comments(text), looks_bundled(text))
+MARKUP_SUFFIXES = (".html", ".htm", ".vue", ".svelte")
+"""Pages and single-file components: their scripts sit inside markup, whose `<!-- -->` comments
+are blanked too (a page that merely shows code, in `<pre>`, is rare in an ML repository)."""
+_MARKUP_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def parse_script(text: str, path: str = "") -> ScriptSource:
+    code = blank_comments(text)
+    if path.lower().endswith(MARKUP_SUFFIXES):
+        code = _MARKUP_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
+    return ScriptSource(code, looks_bundled(text))
 
 
 def looks_bundled(text: str) -> bool:

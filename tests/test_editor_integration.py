@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from click.testing import CliRunner
 from reporter_support import TESTS, copy_fixture, make_finding, run_cli
 
 from kzai_lint import project
 from kzai_lint.api import check
+from kzai_lint.cli import cli
 from kzai_lint.config import load_settings
 from kzai_lint.reporters.text import format_finding
 
@@ -48,6 +50,17 @@ def test_stdin_buffer_is_reported_as_the_path(make_repo: Callable[..., Path], mo
     code, out, err = run_cli(["check", "--stdin-filename", "app/not_saved_yet.py", "--select", "KZ306"], stdin=EMOTION.lstrip("\n"))
     assert code == 1, err
     assert out.startswith("app/not_saved_yet.py:4:12: KZ306 [17(3)(6)]")
+
+
+def test_stdin_buffer_is_utf8_with_or_without_bom(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read as UTF-8 whatever the locale (as `click.get_text_stream` did; Click 9 drops it)."""
+    root = make_repo({"app/__init__.py": ""})
+    monkeypatch.chdir(root)
+    buffer = ("# Распознавание эмоций\n" + EMOTION.lstrip("\n")).encode("utf-8")
+    for data in (buffer, b"\xef\xbb\xbf" + buffer):
+        result = CliRunner().invoke(cli, ["check", "--stdin-filename", "app/cam.py", "--select", "KZ306"], input=data)
+        assert result.exit_code == 1, result.stderr
+        assert result.stdout.startswith("app/cam.py:5:12: KZ306 [17(3)(6)]")
 
 
 def test_stdin_buffer_replaces_the_file_on_disk(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,7 +75,7 @@ def check(
         if stdin_filename is not None:
             if paths:
                 raise UsageError("--stdin-filename reads one file from standard input: give no PATHS")
-            targets, buffers = [stdin_filename], {stdin_filename: click.get_text_stream("stdin").read()}
+            targets, buffers = [stdin_filename], {stdin_filename: _read_stdin()}
         progress = ScanProgress()
         overrides: dict[str, Any] = {}
         if ignore_suppressions:
@@ -113,7 +113,7 @@ def check(
             if statistics:
                 from kzai_lint.reporters.statistics import render_statistics
 
-                render_statistics(result, out if fmt == "text" else click.get_text_stream("stderr"))
+                render_statistics(result, out if fmt == "text" else sys.stderr)
         finally:
             if output:
                 out.close()
@@ -142,3 +142,10 @@ def check(
     raise SystemExit(guarded(debug, run))
 
 
+def _read_stdin() -> str:
+    """The editor's buffer: UTF-8 (a BOM dropped) whatever the locale says, undecodable bytes kept
+    as surrogates, as `click.get_text_stream` did before Click deprecated it."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text-only stand-in (an embedding program's)
+        return sys.stdin.read()
+    return raw.read().decode("utf-8-sig", "surrogateescape")

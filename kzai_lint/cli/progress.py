@@ -6,6 +6,7 @@ the report alone (the bar never writes there).
 """
 from __future__ import annotations
 
+import sys
 from typing import IO, Any
 
 import click
@@ -24,7 +25,7 @@ class ScanProgress:
     """The engine's `progress(done, total)` callback; `close()` finishes the bar."""
 
     def __init__(self, stream: IO[str] | None = None, threshold: int = THRESHOLD) -> None:
-        self.stream = stream if stream is not None else click.get_text_stream("stderr")
+        self.stream = stream if stream is not None else sys.stderr
         self.threshold = threshold
         self.enabled = is_terminal(self.stream)
         self.bar: Any = None

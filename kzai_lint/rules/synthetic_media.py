@@ -11,8 +11,11 @@ class SyntheticMediaCall(CatalogueCallRule):
 
     ## What it finds
     insightface's `model_zoo.get_model("inswapper_128.onnx")` (face swap), Coqui TTS with a
-    reference speaker (`tts(..., speaker_wav=...)`, XTTS), voice conversion, and loaders of
-    lip-sync / talking-head models — resolved through imports and aliases.
+    reference speaker (`tts(..., speaker_wav=...)`, XTTS), zero-shot voice-cloning TTS that
+    speaks in the voice of a reference recording (tortoise `voice_samples=`, F5-TTS `infer`,
+    CosyVoice `inference_zero_shot`/`inference_vc`, Chatterbox `audio_prompt_path=`), voice
+    conversion, and loaders of lip-sync / talking-head models — resolved through imports and
+    aliases.
 
     ## Why it matters
     Article 17(3)(7) prohibits creating and disseminating results that the law prohibits; Article
@@ -40,6 +43,16 @@ class SyntheticMediaCall(CatalogueCallRule):
             tts = Coqui("tts_models/multilingual/multi-dataset/xtts_v2")
             tts.tts_to_file(text="Hello", speaker_wav="ceo_voice.wav", language="en", file_path="out.wav")
             """, line=3),
+        Invalid("""
+            from f5_tts.api import F5TTS
+            f5tts = F5TTS()
+            wav, sr, _ = f5tts.infer(ref_file="speaker.wav", ref_text="", gen_text="Transfer the funds today.")
+            """, line=3, note="zero-shot cloning from a reference recording"),
+        Invalid("""
+            from chatterbox.tts import ChatterboxTTS
+            model = ChatterboxTTS.from_pretrained(device="cuda")
+            wav = model.generate("Hi, it's me.", audio_prompt_path="dad_sample.wav")
+            """, line=3, note="an object from a from_pretrained class method"),
         Invalid(
             files={
                 "avatar/swap.py": """
@@ -61,6 +74,11 @@ class SyntheticMediaCall(CatalogueCallRule):
         ),
     )
     VALID = (
+        Valid("""
+            from chatterbox.tts import ChatterboxTTS
+            model = ChatterboxTTS.from_pretrained(device="cpu")
+            wav = model.generate("Your order has shipped.")
+            """, note="the model's own voice, no reference recording"),
         Valid("""
             from TTS.api import TTS
             tts = TTS("tts_models/en/ljspeech/tacotron2-DDC")

@@ -9,7 +9,10 @@ a cache, warm from that cache, and on ten files as a pre-commit hook would (file
 match, and files that all need libcst). The peers that are installed (`pip install .[bench]`)
 run on the same tree in the same run: bandit (`-q -r`), semgrep (only the three local rules of
 `bench/semgrep-rules.yml`, `--metrics=off`), ruff (`--select ALL --output-format concise`, and
-one rule). A worst-case tree where every file passes the prefilter compares kzai-lint with plain
+one rule), and fixit (`fixit lint`, its built-in rules) when a `fixit` is on PATH: it is not in
+the extra because it parses every file with libcst and its metadata (minutes on the default
+tree) and wants its own virtualenv (`python -m venv /tmp/fixit && /tmp/fixit/bin/pip install
+fixit`, then `PATH=$PATH:/tmp/fixit/bin python bench/run.py`). A worst-case tree where every file passes the prefilter compares kzai-lint with plain
 `libcst.parse_module` on two workers. Wall time is the median of `--repeat` runs; CPU time
 (user + system, workers included) and peak RSS (largest single process) come from `wait4`.
 
@@ -250,7 +253,7 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
 
     print("\npeers (same tree)")
     skipped = []
-    tools = {name: peer(name) for name in ("bandit", "semgrep", "ruff")}
+    tools = {name: peer(name) for name in ("bandit", "semgrep", "ruff", "fixit")}
     if tools["bandit"]:
         s["bandit"] = measure("bandit -q -r", [tools["bandit"], "-q", "-r", str(tree)], once, env)
     if tools["semgrep"]:
@@ -258,6 +261,8 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     if tools["ruff"]:
         s["ruff_all"] = measure("ruff --select ALL --output-format concise", [tools["ruff"], "check", "--no-cache", "--select", "ALL", "--output-format", "concise", "--exit-zero", str(tree)], quick, env)
         s["ruff_one"] = measure("ruff --select F401 (one rule)", [tools["ruff"], "check", "--no-cache", "--select", "F401", "--exit-zero", str(tree)], quick, env)
+    if tools["fixit"]:  # libcst with metadata for every file: minutes on the default tree
+        s["fixit"] = measure("fixit lint (its built-in rules)", [tools["fixit"], "lint", str(tree)], once, env)
     skipped = [name for name, exe in tools.items() if exe is None]
 
     if args.worst_files > 0:
@@ -305,6 +310,7 @@ def report(s: dict[str, Sample], skipped: list[str], broad: list[tuple[str, floa
     print(f"  cold / semgrep            {ratio('cold', 'semgrep')}   goal < 1.0")
     print(f"  cold / ruff ALL           {ratio('cold', 'ruff_all')}   goal <= 2.0")
     print(f"  bandit / cold             {ratio('bandit', 'cold')}   goal >= 15")
+    print(f"  fixit / cold              {ratio('fixit', 'cold')}   goal >= 100")
     print(f"  warm / ruff one rule      {ratio('warm', 'ruff_one')}   goal <= 2.0")
     print(f"  cold --jobs 1 / default   {ratio('cold1', 'cold')}   (speed-up of the pool: its inverse)")
     print(f"  worst case / libcst parse {ratio('worst', 'worst_parse')}   goal <= 1.3")
@@ -316,10 +322,10 @@ def report(s: dict[str, Sample], skipped: list[str], broad: list[tuple[str, floa
     if "pc_all" in s:
         print(f"  pre-commit, all libcst    {s['pc_all'].wall - start:+.3f} s beyond start-up   goal < {GOAL_PRECOMMIT_ALL} s")
     print(f"  --version                 {s['version'].wall - start:+.3f} s beyond start-up")
-    peers = {"bandit", "semgrep", "ruff_all", "ruff_one", "worst_parse", "startup"}
+    peers = {"bandit", "semgrep", "ruff_all", "ruff_one", "fixit", "worst_parse", "startup"}
     peak = max(x.rss_mib for k, x in s.items() if k not in peers)
     print(f"  kzai-lint peak RSS        {peak:.0f} MiB (largest single process, workers included)   goal < {GOAL_RSS_MIB} MiB")
-    print(f"\nskipped peers (not installed; pip install .[bench]): {', '.join(skipped) if skipped else 'none'}")
+    print(f"\nskipped peers (not installed; pip install .[bench], and fixit on PATH from its own virtualenv): {', '.join(skipped) if skipped else 'none'}")
     if len(none) < 10 or len(parse) < 10:
         print(f"note: the tree has only {len(none)} files no rule can match and {len(parse)} that need parsing for the pre-commit runs")
 

@@ -22,6 +22,7 @@ EXPECTED = {
     "fer2013-training": {("KZ306", "configs/train.yaml", 10, None), ("KZ306", "mini48/data.py", 10, None)},
     "ethnicity-model-card": {("KZ305", "README.md", 12, None)},
     "deepfake-generator": {("KZ307", "greetswap/engine.py", 23, None)},
+    "browser-emotion": {("KZ306", "web/kiosk.js", 7, None)},
     "local-mode-violation": {("KZ402", "docsort/embed.py", 14, None), ("KZ402", "docsort/embed.py", 15, None), ("KZ402", "docsort/normalise.py", 22, None)},
 }
 CLEAN = ["clean-sentiment", "clean-model-card", "local-mode-compliant"]

@@ -2,6 +2,7 @@
 recognise emotions or estimate age, sex or ethnicity from a face (catalogue `script_signals`)."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ class ScriptSignal:
     requires: re.Pattern[str] | None
     unless: re.Pattern[str] | None
     capability: str
+    gate: re.Pattern[str]  # the keywords with `Prefilter` semantics, over the lower-cased code
 
 
 def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
@@ -47,32 +49,31 @@ def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
                 regex_cache.compile(str(entry["requires"]), re.IGNORECASE) if entry.get("requires") else None,
                 regex_cache.compile(str(entry["unless"]), re.IGNORECASE) if entry.get("unless") else None,
                 str(entry["capability"]),
+                regex_cache.compile(_gate_pattern(keywords)),
             ))
         except re.error as exc:
             raise CatalogueError(f"{where}: bad pattern: {exc}") from exc
     return tuple(out)
 
 
-def _has_keyword(lowered: str, keywords: Sequence[str]) -> bool:
+def _gate_pattern(keywords: Sequence[str]) -> str:
     """`Prefilter` semantics: `*word` anywhere, `word` at a word start."""
-    for keyword in keywords:
-        if keyword.startswith("*"):
-            if keyword[1:] in lowered:
-                return True
-        elif re.search(r"(?<![a-z0-9])" + re.escape(keyword), lowered):
-            return True
-    return False
+    anywhere = [re.escape(k[1:]) for k in keywords if k.startswith("*")]
+    bounded = [re.escape(k) for k in keywords if not k.startswith("*")]
+    parts = ([f"(?:{'|'.join(anywhere)})"] if anywhere else []) + ([f"(?<![a-z0-9])(?:{'|'.join(bounded)})"] if bounded else [])
+    return "|".join(parts) or "(?!x)x"
 
 
 class ScriptSignalRule(DocumentRule):
     """Catalogue `script_signals` whose capability has this rule's code, one finding per signal
     and file (its first use). Comments are not read and library bundles are skipped."""
 
+    @functools.cached_property
     def _signals(self) -> list[ScriptSignal]:
         return [s for s in load_script_signals(self.catalogue) if self.catalogue.capabilities[s.capability].code == self.meta.code]
 
     def keywords(self) -> Iterable[str] | None:
-        return {k for s in self._signals() for k in s.keywords}
+        return {k for s in self._signals for k in s.keywords}
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         script: Any = ctx.document
@@ -80,8 +81,8 @@ class ScriptSignalRule(DocumentRule):
             return
         code = script.code
         lowered = code.lower()
-        for signal in self._signals():
-            if not _has_keyword(lowered, signal.keywords):
+        for signal in self._signals:
+            if not signal.gate.search(lowered):
                 continue  # the prefilter's words, asked again: the same answer with or without it
             match = signal.pattern.search(code)
             if match is None:

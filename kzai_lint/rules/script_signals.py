@@ -140,8 +140,8 @@ class ScriptEmotionRecognition(ScriptSignalRule):
     ## What it finds
     In `.js`/`.ts`/`.jsx`/`.tsx`/`.mjs` source and the scripts of `.html`, `.vue` and `.svelte`
     files (comments excluded; minified files, bundles and `.d.ts` declarations skipped): face-api.js expression recognition (`faceExpressionNet`,
-    `.withFaceExpressions()`), Human (`new Human(config)` with its face emotion model on, as by
-    default), clmtrackr's `emotionClassifier`, Affectiva's `detectAllEmotions()`, AWS Rekognition
+    `.withFaceExpressions()`), ml5.js `ml5.faceApi(...)` (expressions on unless switched off),
+    Human (`new Human(config)` with its face emotion model on, as by default), clmtrackr's `emotionClassifier`, Affectiva's `detectAllEmotions()`, AWS Rekognition
     DetectFaces with `Attributes: ['ALL'|'EMOTIONS']`, Azure Face `returnFaceAttributes` with
     `emotion`, and Google Cloud Vision `faceDetection` (emotion likelihoods). One finding per
     signal and file.
@@ -180,6 +180,14 @@ class ScriptEmotionRecognition(ScriptSignalRule):
             </body>
             </html>
             """}, finding_path="index.html", line=8, note="an inline script of a page"),
+        Invalid(files={"sketch/sketch.js": """
+            let faceapi
+            function setup () {
+              const video = createCapture(VIDEO)
+              faceapi = ml5.faceApi(video, modelReady)
+            }
+            function modelReady () { faceapi.detect(gotResults) }
+            """}, finding_path="sketch/sketch.js", line=4, note="ml5.js: expressions are on by default"),
         Invalid(files={"server/faces.mjs": """
             import { RekognitionClient, DetectFacesCommand } from '@aws-sdk/client-rekognition'
             const client = new RekognitionClient({})
@@ -188,6 +196,9 @@ class ScriptEmotionRecognition(ScriptSignalRule):
     )
     VALID = (
         Valid(files={"public/blur.js": FACE_DETECTION_ONLY}, note="face detection only; the expression model is named in a comment"),
+        Valid(files={"sketch/blur.js": """
+            const faceapi = ml5.faceApi(video, { withLandmarks: true, withExpressions: false, withDescriptors: false }, ready)
+            """}, note="ml5.js with the expression model switched off"),
         Valid(files={"src/humanize.ts": """
             import Human from '@vladmandic/human'
             const human = new Human({ face: { enabled: true, emotion: { enabled: false } } })

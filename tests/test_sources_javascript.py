@@ -85,3 +85,11 @@ def test_script_suppressions_parse_like_the_others() -> None:
     found, problems = parse_script_comments("x() // kzai: ignore[KZ306]\n/* kzai: ignore-file[KZ305] demo page */\n", known={"KZ305", "KZ306"})
     assert [(s.codes, s.first_line, s.file_level) for s in found] == [(("KZ306",), 1, False), (("KZ305",), 1, True)]
     assert found[0].reason == "" and [p.kind for p in problems] == ["no-reason"]  # as for `#` comments
+
+
+def test_long_strings_and_lines_are_skipped_whole() -> None:
+    """The scanner jumps between quotes and slashes: a 3 MB data URI is one step, not 3 million."""
+    data = 'const img = "data:image/png;base64,' + "A" * 3_000_000 + '" // the logo\nx() /* end */\n'
+    blanked = blank_comments(data)
+    assert blanked.endswith('"' + " " * 12 + "\nx() " + " " * 9 + "\n")
+    assert len(blanked) == len(data)

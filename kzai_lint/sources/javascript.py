@@ -29,6 +29,7 @@ _BUNDLE_HEAD = re.compile(
     r"|var\s+__defProp\s*=\s*Object\.defineProperty"  # esbuild
     r"|System\.register\(|define\.amd"
 )
+_SPECIAL = re.compile(r"['\"`/]")
 _HEAD_CHARS = 4000
 _MINIFIED_LINE = 1000
 """A line this long (outside the first lines' licence banner) is a minifier's, not a person's."""
@@ -49,10 +50,12 @@ _MARKUP_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def parse_script(text: str, path: str = "") -> ScriptSource:
+    if looks_bundled(text):
+        return ScriptSource(text, True)  # not read by the rules: no need to blank its comments
     code = blank_comments(text)
     if path.lower().endswith(MARKUP_SUFFIXES):
         code = _MARKUP_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
-    return ScriptSource(code, looks_bundled(text))
+    return ScriptSource(code, False)
 
 
 def looks_bundled(text: str) -> bool:
@@ -84,6 +87,10 @@ def comments(text: str) -> Iterator[tuple[int, int]]:
     """
     i, n = 0, len(text)
     while i < n:
+        found = _SPECIAL.search(text, i)  # jump to the next quote or slash: the rest is code
+        if found is None:
+            return
+        i = found.start()
         ch = text[i]
         if ch in "'\"`":
             i = _string_end(text, i, ch)
@@ -104,16 +111,20 @@ def comments(text: str) -> Iterator[tuple[int, int]]:
 def _string_end(text: str, i: int, quote: str) -> int:
     """The index after the string or template literal that opens at `i` (the end of its line
     for an unterminated '...' or "...": JavaScript strings do not span lines)."""
+    stops = _STRING_STOPS[quote]
     j = i + 1
-    n = len(text)
-    while j < n:
+    while True:
+        found = stops.search(text, j)
+        if found is None:
+            return len(text)
+        j = found.start()
         ch = text[j]
         if ch == "\\":
             j += 2
-            continue
-        if ch == quote:
+        elif ch == quote:
             return j + 1
-        if ch == "\n" and quote != "`":
+        else:  # a newline ends an unterminated one-line string
             return j
-        j += 1
-    return n
+
+
+_STRING_STOPS = {q: re.compile("[\\\\" + q + ("" if q == "`" else "\\n") + "]") for q in "'\"`"}

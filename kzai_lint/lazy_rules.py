@@ -219,9 +219,8 @@ _SETTINGS_KEYS: dict[int, tuple[Any, str]] = {}
 def _settings_key(settings: Any, options: Any, catalogue: str) -> str:
     """A hash of every settings value, the rule's options and the catalogue's identity: keywords
     may depend on any of them."""
-    from kzai_lint.digest import blake2b
-
     from kzai_lint.canonical import canonical
+    from kzai_lint.digest import blake2b
 
     known = _SETTINGS_KEYS.get(id(settings))
     if known is None or known[0] is not settings:

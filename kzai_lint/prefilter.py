@@ -47,12 +47,16 @@ class Prefilter:
         return self._words is None
 
     def may_match(self, text: str) -> bool:
+        return self._words is None or self.may_match_lowered(text.lower())
+
+    def may_match_lowered(self, lowered: str) -> bool:
+        """`may_match` for a text already lower-cased (a caller asking several filters)."""
         if self._words is None:
             return True
         matcher = self._matcher
         if matcher is None:  # built on first use: a cached run never needs it
             matcher = self._matcher = _matcher(self._words)
-        return matcher.matches(text.lower())
+        return matcher.matches(lowered)
 
 
 class _Matcher:

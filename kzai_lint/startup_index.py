@@ -99,9 +99,9 @@ def stamp() -> str:
     """The hash naming this installation's index file (see the module docstring)."""
     if _STATE.stamp is None:
         import _sre
-        from kzai_lint.digest import blake2b
 
         from kzai_lint import __version__
+        from kzai_lint.digest import blake2b
 
         digest = blake2b(digest_size=16)
         head = (INDEX_VERSION, __version__, sys.version, sys.implementation.cache_tag, _sre.MAGIC, _sre.CODESIZE, _PACKAGE)

@@ -47,6 +47,12 @@ def norm(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) else None
 
 
+def declared(settings: Any, field: str) -> str | None:
+    """A declared class (`risk`, `autonomy`, `mode`) as file rules read it from the run's settings,
+    normalised; None when it is not declared as a string."""
+    return norm((getattr(settings, "system", None) or {}).get(field))
+
+
 class DeclarationView:
     """The declaration of one scan, its positions and the repository's AI evidence (read once)."""
 

@@ -67,9 +67,9 @@ def spellings(words: Iterable[Any]) -> list[str]:
     return sorted(out)
 
 
-@functools.lru_cache(maxsize=64)
 def ignorecase_regex(pattern: str) -> re.Pattern[str]:
-    """Catalogue patterns are compiled once per process, not once per file."""
+    """A catalogue pattern, case-insensitive: compiled once (`regex_cache` remembers it in the
+    process and its opcodes across runs), not once per file."""
     return regex_cache.compile(pattern, re.IGNORECASE)
 
 

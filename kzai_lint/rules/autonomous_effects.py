@@ -14,6 +14,7 @@ from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext
 from kzai_lint.model import PYTHON_KINDS, Confidence, Hit, Status
 from kzai_lint.rule import Invalid, PythonRule, RuleMeta, Valid
+from kzai_lint.rules._declaration_view import declared
 from kzai_lint.rules._driven_effects import DrivenEffect, driven_effects, load_effect_signals
 
 LOW = '[tool.kzai-lint.system]\nrisk = "medium"\nautonomy = "low"\nmode = "closed"\n'
@@ -185,8 +186,7 @@ class ModelDrivenEffect(PythonRule):
         return self.keywords() if self._declared_low(settings) else ()
 
     def _declared_low(self, settings: Any) -> bool:
-        system = getattr(settings, "system", None) or {}
-        return str(system.get("autonomy", "")).strip().lower() in self.low
+        return declared(settings, "autonomy") in self.low
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         if not self._declared_low(ctx.settings):

@@ -12,6 +12,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import PYTHON_KINDS, Confidence, Hit
 from kzai_lint.rule import Invalid, PythonRule, RuleMeta, Valid
 from kzai_lint.rules._call_arguments import holds
+from kzai_lint.rules._declaration_view import declared
 from kzai_lint.rules._runtime_signals import CallIndex, CallMatcher, call_matcher, matcher_keywords
 
 _KEYS = frozenset({"name", "method", "requires_import", "keyword", "when", "unless", "what", "verified_in"})
@@ -37,8 +38,7 @@ def load_publication_calls(catalogue: Catalogue) -> tuple[PublicationCall, ...]:
 
 
 def _declared_closed(settings: Any) -> bool:
-    system = getattr(settings, "system", None) or {}
-    return str(system.get("mode", "")).strip().lower() == "closed"
+    return declared(settings, "mode") == "closed"
 
 
 class PublicPushWhileClosed(PythonRule):

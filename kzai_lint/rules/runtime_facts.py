@@ -18,6 +18,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import PYTHON_KINDS, Confidence, Hit, Severity
 from kzai_lint.rule import Invalid, PythonRule, RuleMeta, Valid
 from kzai_lint.rules._call_arguments import argument, host_of, module_constants
+from kzai_lint.rules._declaration_view import declared
 from kzai_lint.rules._network_egress import Egress, ModuleView, egresses, offline_switches
 from kzai_lint.rules._runtime_signals import effect_sites, fnmatch_any, load_runtime, matcher_keywords
 
@@ -125,11 +126,10 @@ class PublicNetworkAtRuntime(PythonRule):
         """Network calls matter only for a system declared `local`, effects only for the declared
         autonomy classes that need them; otherwise almost every ML file (`import torch`) would be
         parsed for nothing. AI evidence for missing declarations comes from cheap import facts."""
-        system = getattr(settings, "system", None) or {}
         matchers = []
-        if str(system.get("mode", "")).strip().lower() == "local":
+        if declared(settings, "mode") == "local":
             matchers += [s.match for s in self.runtime.network] + list(self.runtime.model_loaders)
-        if str(system.get("autonomy", "")).strip().lower() in self.runtime.effect_autonomy:
+        if declared(settings, "autonomy") in self.runtime.effect_autonomy:
             matchers += [s.match for s in self.runtime.effects]
         return matcher_keywords(matchers)
 
@@ -141,12 +141,12 @@ class PublicNetworkAtRuntime(PythonRule):
         roots = frozenset(m.split(".", 1)[0] for m in facts.imported_modules)
         system = getattr(ctx.settings, "system", None) or {}
         self._record_ai(ctx, facts, roots)
-        if str(system.get("autonomy", "")).strip().lower() in self.runtime.effect_autonomy:
+        if declared(ctx.settings, "autonomy") in self.runtime.effect_autonomy:
             self._record_effects(ctx, facts, roots)
         allowed = system.get("allowed-endpoints") or ()
         view = ModuleView(facts, self.runtime, tuple(allowed) if isinstance(allowed, (list, tuple)) else (str(allowed),),
                           module_constants(facts.module), offline_switches(facts, ctx.python.text, self.runtime), roots)
-        local = str(system.get("mode", "")).strip().lower() == "local"
+        local = declared(ctx.settings, "mode") == "local"
         build_time = fnmatch_any(ctx.path, self.runtime.build_time_paths)
         for egress in egresses(view):
             if egress.host is None and not local:

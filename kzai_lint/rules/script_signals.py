@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from kzai_lint import regex_cache
 from kzai_lint.catalogue import Catalogue, CatalogueError
 from kzai_lint.context import FileContext
-from kzai_lint.model import Confidence, FileKind, Hit, Span
+from kzai_lint.model import Confidence, FileKind, Hit
+from kzai_lint.prefilter import Prefilter
 from kzai_lint.rule import DocumentRule, Invalid, RuleMeta, Valid
 from kzai_lint.rules._messages import capability_message
 from kzai_lint.rules._vocabulary import collapse
+from kzai_lint.sources.config_tree import line_offsets, span_from_offsets
 
 _SCRIPTS = frozenset({FileKind.JAVASCRIPT})
 _KEYS = frozenset({"name", "keywords", "pattern", "requires", "unless", "capability", "verified_in"})
@@ -27,7 +29,7 @@ class ScriptSignal:
     requires: re.Pattern[str] | None
     unless: re.Pattern[str] | None
     capability: str
-    gate: re.Pattern[str]  # the keywords with `Prefilter` semantics, over the lower-cased code
+    gate: Prefilter  # its keywords: the prefilter's words, asked again by the rule
 
 
 def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
@@ -49,19 +51,11 @@ def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
                 regex_cache.compile(str(entry["requires"]), re.IGNORECASE) if entry.get("requires") else None,
                 regex_cache.compile(str(entry["unless"]), re.IGNORECASE) if entry.get("unless") else None,
                 str(entry["capability"]),
-                regex_cache.compile(_gate_pattern(keywords)),
+                Prefilter(keywords),
             ))
         except re.error as exc:
             raise CatalogueError(f"{where}: bad pattern: {exc}") from exc
     return tuple(out)
-
-
-def _gate_pattern(keywords: Sequence[str]) -> str:
-    """`Prefilter` semantics: `*word` anywhere, `word` at a word start."""
-    anywhere = [re.escape(k[1:]) for k in keywords if k.startswith("*")]
-    bounded = [re.escape(k) for k in keywords if not k.startswith("*")]
-    parts = ([f"(?:{'|'.join(anywhere)})"] if anywhere else []) + ([f"(?<![a-z0-9])(?:{'|'.join(bounded)})"] if bounded else [])
-    return "|".join(parts) or "(?!x)x"
 
 
 class ScriptSignalRule(DocumentRule):
@@ -82,7 +76,7 @@ class ScriptSignalRule(DocumentRule):
         code = script.code
         lowered = code.lower()
         for signal in self._signals:
-            if not signal.gate.search(lowered):
+            if not signal.gate.may_match_lowered(lowered):
                 continue  # the prefilter's words, asked again: the same answer with or without it
             match = signal.pattern.search(code)
             if match is None:
@@ -91,7 +85,7 @@ class ScriptSignalRule(DocumentRule):
                 continue
             if signal.unless is not None and signal.unless.search(code):
                 continue
-            span = _span(code, match.start(), match.end())
+            span = span_from_offsets(line_offsets(code), match.start(), match.end())
             what = f"{signal.name}: `{collapse(match.group(0), 80)}`"
             ctx.add_fact("capability", signal.capability, self.meta.code, span.line, "S1", "high")
             yield Hit(
@@ -102,14 +96,6 @@ class ScriptSignalRule(DocumentRule):
                 capability=signal.capability,
                 confidence=Confidence.HIGH,
             )
-
-
-def _span(text: str, start: int, end: int) -> Span:
-    line = text.count("\n", 0, start) + 1
-    line_start = text.rfind("\n", 0, start) + 1
-    end_line = line + text.count("\n", start, end)
-    end_start = text.rfind("\n", 0, end) + 1
-    return Span(line, start - line_start + 1, end_line, end - end_start + 1)
 
 
 FACE_API_PAGE = """

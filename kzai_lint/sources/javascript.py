@@ -30,6 +30,7 @@ _BUNDLE_HEAD = re.compile(
     r"|System\.register\(|define\.amd"
 )
 _SPECIAL = re.compile(r"['\"`/]")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _HEAD_CHARS = 4000
 _MINIFIED_LINE = 1000
 """A line this long (outside the first lines' licence banner) is a minifier's, not a person's."""
@@ -54,7 +55,7 @@ def parse_script(text: str, path: str = "") -> ScriptSource:
         return ScriptSource(text, True)  # not read by the rules: no need to blank its comments
     code = blank_comments(text)
     if path.lower().endswith(MARKUP_SUFFIXES):
-        code = _MARKUP_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
+        code = _MARKUP_COMMENT.sub(lambda m: _spaces(m.group(0)), code)
     return ScriptSource(code, False)
 
 
@@ -71,10 +72,15 @@ def blank_comments(text: str) -> str:
     start = 0
     for begin, end in comments(text):
         out.append(text[start:begin])
-        out.append(re.sub(r"[^\n]", " ", text[begin:end]))
+        out.append(_spaces(text[begin:end]))
         start = end
     out.append(text[start:])
     return "".join(out)
+
+
+def _spaces(text: str) -> str:
+    """`text` blanked: every character but a newline becomes a space (lines and columns stay)."""
+    return _NOT_NEWLINE.sub(" ", text)
 
 
 def comments(text: str) -> Iterator[tuple[int, int]]:

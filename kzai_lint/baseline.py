@@ -12,7 +12,6 @@ File format (sorted, no timestamps, so it diffs well in review):
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, replace
@@ -67,6 +66,8 @@ def dumps(entries: Sequence[BaselineEntry]) -> str:
         "tool": {"name": "kzai-lint", "version": __version__},
         "entries": [e.to_json() for e in entries],
     }
+    import json  # here: a run without a baseline file does not need the json module
+
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -81,6 +82,8 @@ def write(path: Path, result: RunResult) -> int:
 # ---- reading ------------------------------------------------------------------------------------
 def read(path: Path, display: str | None = None) -> Baseline:
     """Load and validate a baseline file; problems are `ConfigError`s naming the file."""
+    import json
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

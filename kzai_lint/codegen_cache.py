@@ -5,8 +5,9 @@
 ~35 ms of a pre-commit run for kzai-lint's own classes, and 0.13 s of libcst's 0.24 s import.
 The compiled code objects depend only on the source text and the interpreter, so the CLI keeps
 them in the user's cache folder (`startup_index.directory()`), one file per top-level package
-whose classes they belong to (`kzai_lint`, `libcst`...), read when that package defines its first
-dataclass and extended at exit.
+whose classes they belong to (`kzai_lint`, `libcst`...) holding one entry per module. A module's
+entry is decoded when it defines its first dataclass and rewritten at exit when it compiled
+something, with exactly the code it ran, so old versions' code does not pile up.
 
 `install()` puts a caching `exec` into the `dataclasses` module's namespace (where its code
 generator looks `exec` up); it compiles exactly as that `exec` would (`dont_inherit`: no
@@ -28,35 +29,55 @@ from kzai_lint.atomic_file import read_marshal, write_atomically
 
 __all__ = ["install", "installed"]
 
-_HEAD = ("kzai-lint-dataclass-code", 1, sys.version, sys.flags.optimize)
-MAX_CODES = 20000
-"""Code objects kept per package file (a bound, not an expected size: libcst has ~1,000)."""
+_HEAD = ("kzai-lint-dataclass-code", 2, sys.version, sys.flags.optimize)
+MAX_BYTES = 16 << 20
+"""Bytes kept per package file (a bound, not an expected size: libcst's is ~0.8 MB)."""
 
 
 class _Store:
+    """Code objects by package file, then by module, each module's kept as marshalled bytes and
+    decoded when that module defines its first dataclass: a pre-commit run defines a few dozen
+    of kzai-lint's ~200 dataclasses, and decoding all of them cost ~2 ms."""
+
     def __init__(self, folder: str) -> None:
         self.folder = folder
-        self.codes: dict[str, dict[str, CodeType]] = {}  # package -> source -> code
-        self.new: dict[str, dict[str, CodeType]] = {}
+        self.raw: dict[str, dict[str, bytes]] = {}  # package -> module -> marshalled {source: code}
+        self.codes: dict[str, dict[str, CodeType]] = {}  # module -> source -> code, as read
+        self.used: dict[str, dict[str, CodeType]] = {}  # module -> the code this process ran
+        self.stale: dict[str, set[str]] = {}  # package -> modules that compiled something
+        self.compiled = 0
 
     def path(self, package: str) -> str:
         return os.path.join(self.folder, f"dataclass-code-{package}.marshal")
 
-    def package_codes(self, package: str) -> dict[str, CodeType]:
-        codes = self.codes.get(package)
+    def module_codes(self, package: str, module: str) -> dict[str, CodeType]:
+        codes = self.codes.get(module)
         if codes is None:
-            codes = self.codes[package] = _read(self.path(package))
+            modules = self.raw.get(package)
+            if modules is None:
+                modules = self.raw[package] = _read(self.path(package))
+            codes = self.codes[module] = _decode(modules.get(module))
         return codes
 
 
 _STORE: _Store | None = None
 
 
-def _read(path: str) -> dict[str, CodeType]:
+def _read(path: str) -> dict[str, bytes]:
     data = read_marshal(path)
     if isinstance(data, tuple) and len(data) == 2 and data[0] == _HEAD and isinstance(data[1], dict):
-        return data[1]
+        return {name: blob for name, blob in data[1].items() if isinstance(name, str) and isinstance(blob, bytes)}
     return {}
+
+
+def _decode(blob: bytes | None) -> dict[str, CodeType]:
+    if blob is None:
+        return {}
+    try:
+        codes = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return {}  # a damaged entry: compiled again and rewritten
+    return codes if isinstance(codes, dict) else {}
 
 
 CACHED_PACKAGES = ("kzai_lint", "libcst")
@@ -80,12 +101,15 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:  # noqa
         if type(source) is str:  # not this module's `__future__` flags: the `dataclasses` module's (none)
             source = compile(source, "<string>", "exec", dont_inherit=True)
         return builtins.exec(source, globals, locals)
-    codes = store.package_codes(package)
+    module: str = globals["__name__"]
+    codes = store.module_codes(package, module)
     code = codes.get(source)
     if code is None:
         code = compile(source, "<string>", "exec", dont_inherit=True)
         codes[source] = code
-        store.new.setdefault(package, {})[source] = code
+        store.stale.setdefault(package, set()).add(module)
+        store.compiled += 1
+    store.used.setdefault(module, {})[source] = code
     return builtins.exec(code, globals, locals)
 
 
@@ -112,20 +136,21 @@ def install() -> None:
 
 
 def _flush() -> None:
-    """Write new code objects (merged with what another process wrote meanwhile)."""
+    """Rewrite the entries of modules that compiled something, with the code they ran in this
+    process (merged with what another process wrote meanwhile). A module's earlier code goes:
+    an edited checkout or an upgrade would otherwise make the file grow with every version."""
     store = _STORE
     if store is None:
         return
-    for package, new in store.new.items():
-        if not new:
-            continue
+    for package, modules in store.stale.items():
         path = store.path(package)
-        merged = {**_read(path), **new}
-        if len(merged) > MAX_CODES:
-            merged = dict(new)
+        merged = _read(path)
         try:
-            data = marshal.dumps((_HEAD, merged))
+            for module in modules:
+                merged[module] = marshal.dumps(store.used.get(module, {}))
         except ValueError:
             continue
-        write_atomically(path, data)
-    store.new.clear()
+        if sum(len(blob) for blob in merged.values()) > MAX_BYTES:
+            merged = {module: merged[module] for module in modules}
+        write_atomically(path, marshal.dumps((_HEAD, merged)))
+    store.stale.clear()

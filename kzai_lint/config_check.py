@@ -7,7 +7,6 @@ off, so each one is a `ConfigError` (exit 2) naming the file and the key, with a
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Collection, Iterable
@@ -97,5 +96,7 @@ def _strings(values: Any) -> Iterable[str]:
 
 
 def _did_you_mean(value: str, options: Iterable[str]) -> str:
+    import difflib  # only when a value is wrong
+
     close = difflib.get_close_matches(value, sorted(set(options)), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

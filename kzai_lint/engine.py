@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -441,6 +440,8 @@ def run_repo_rules(plan: ScanPlan, repo: RepoIndex) -> tuple[list[Finding], list
         except Exception as exc:  # noqa: BLE001
             if plan.debug:
                 raise
+            import traceback  # only when a rule crashed
+
             errors.append(FileError(".", "rule-error", f"{rule.meta.id} crashed: {exc!r}\n{traceback.format_exc(limit=2)}"))
             continue
         findings.extend(make_findings(hits, None, plan, path="."))

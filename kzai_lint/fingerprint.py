@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
+from kzai_lint.digest import sha256  # not hashlib: loading OpenSSL costs a small run ~3 ms
+
 _WS = re.compile(r"\s+")
 
 
 def fingerprint(code: str, path: str, anchor: str, evidence: str, occurrence: int) -> str:
-    import hashlib  # here: loading OpenSSL costs a run that reports nothing ~3 ms
-
     norm = _WS.sub(" ", evidence).strip()
-    digest = hashlib.sha256(f"{anchor}\0{norm}\0{occurrence}".encode("utf-8")).hexdigest()[:16]
+    digest = sha256(f"{anchor}\0{norm}\0{occurrence}".encode("utf-8")).hexdigest()[:16]
     return f"{code}:{path}:{digest}"

@@ -232,7 +232,7 @@ try:
 except dataclasses.FrozenInstanceError:
     facts.append("frozen")
 store = codegen_cache._STORE
-facts.append(None if store is None else sum(len(v) for v in store.new.values()))
+facts.append(None if store is None else store.compiled)
 print(json.dumps(facts))
 """
 
@@ -382,3 +382,33 @@ def test_index_size_is_bounded_in_bytes(own_index: Any, monkeypatch: pytest.Monk
     kept = own_index._sections()
     assert sum(len(kept.encoded(name)) for name in kept) <= 50_000
     assert kept["rules/builtin-test"] == ["kept"] and 0 < len(kept) < 11
+
+
+VERSIONED = r"""
+import dataclasses, sys
+__name__ = "kzai_lint_dataclass_versions"
+sys.modules[__name__] = sys.modules["__main__"]
+from kzai_lint import codegen_cache
+codegen_cache.install()
+exec("@dataclasses.dataclass(frozen=True)\nclass Record:\n" + "".join(f"    {name}: int\n" for name in sys.argv[1].split(",")))
+print(codegen_cache._STORE.compiled)
+"""
+
+
+def test_code_cache_keeps_only_the_code_a_module_last_ran(tmp_path: Path) -> None:
+    """Each new version of a module (an edited checkout, an upgrade) replaces that module's
+    entry instead of adding to it, so the file does not grow with every version."""
+    env = child_env(tmp_path / "index")
+
+    def run(fields: str) -> tuple[int, int]:
+        done = subprocess.run([sys.executable, "-c", VERSIONED, fields], capture_output=True, text=True, timeout=300, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        (store,) = (tmp_path / "index").glob("dataclass-code-kzai_lint_dataclass_versions.marshal")
+        return int(done.stdout.split()[-1]), store.stat().st_size
+
+    compiled, first = run("a,b")
+    assert compiled > 0
+    assert run("a,b")[0] == 0  # read back: nothing compiled
+    sizes = [run(",".join(f"field{i}_{n}" for n in range(3)))[1] for i in range(6)]
+    assert max(sizes) < 2 * first  # six versions later: one version's code, not seven
+    assert run(",".join(f"field5_{n}" for n in range(3)))[0] == 0

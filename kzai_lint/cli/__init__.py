@@ -8,7 +8,6 @@ A command's module is imported only when that command runs (or `--help` lists th
 from __future__ import annotations
 
 import os
-import traceback
 from typing import IO, Callable
 
 import click
@@ -40,6 +39,8 @@ def use_color(stream: IO[str]) -> bool:
 
 def fail(message: str, debug: bool) -> None:
     if debug:
+        import traceback  # only with --debug: it imports linecache, tokenize, textwrap (~2 ms)
+
         traceback.print_exc()
     click.echo(f"kzai-lint: error: {message}", err=True)
     raise SystemExit(EXIT_ERROR)

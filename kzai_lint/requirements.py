@@ -109,13 +109,17 @@ class _Patterns:
         token = token_regex(by_kind["token:"])
         self._token = regex_cache.compile(token) if token else None
         self._def = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
-        self._re = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["re:"])) if by_kind["re:"] else None
-        self._prose = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["prose:"]), re.IGNORECASE) if by_kind["prose:"] else None
+        # One search per pattern, not one alternation of them all: most start with a literal,
+        # which `re` finds with a fast scan, while an alternation of ~80 model ids and name
+        # patterns tries every branch at every position (measured: 1.1 ms on a 4 KB file,
+        # against 0.45 ms for the separate searches).
+        self._re = tuple(regex_cache.compile(p) for p in by_kind["re:"])
+        self._prose = tuple(regex_cache.compile(p, re.IGNORECASE) for p in by_kind["prose:"])
 
     def holds(self, texts: _Texts) -> bool:
-        if self._re is not None and self._re.search(texts.lowered):
+        if self._re and any(p.search(texts.lowered) for p in self._re):
             return True
-        if self._prose is not None and self._prose.search(texts.prose):
+        if self._prose and any(p.search(texts.prose) for p in self._prose):
             return True
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True

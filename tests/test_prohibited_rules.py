@@ -402,3 +402,26 @@ def test_consent_hook_mitigates_egress(make_repo: MakeRepo) -> None:
     })
     found = [(f.path, f.line, f.status) for f in scan(root) if f.rule == "KZ304/pii-egress"]
     assert found == [("sync/push.py", 6, Status.MITIGATED)]
+
+
+def test_model_ids_in_documentation_decorators_only(make_repo: MakeRepo) -> None:
+    """transformers renders doc examples with `@add_code_sample_docstrings(checkpoint=...)`
+    (`auto_docstring`, `replace_example_docstring` likewise): the id names the example a doc
+    page shows. The same id in a decorator that registers or loads a model still counts."""
+    root = make_repo({
+        "modeling.py": (
+            "from transformers.utils import add_code_sample_docstrings, auto_docstring\n"
+            "class Head:\n"
+            "    @add_code_sample_docstrings(checkpoint='cardiffnlp/twitter-roberta-base-emotion')\n"
+            "    def forward(self): ...\n"
+            "    @utils.auto_docstring(checkpoint='trpakov/vit-face-expression')\n"
+            "    def predict(self): ...\n"
+        ),
+        "serve.py": (
+            "@registry.register_model('trpakov/vit-face-expression')\n"
+            "def build(): ...\n"
+        ),
+    })
+    result = check([root], select=["KZ306"], jobs=1, debug=True)
+    assert not result.errors
+    assert opened(list(result.findings)) == {("KZ306", "serve.py", 1)}

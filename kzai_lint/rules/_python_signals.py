@@ -262,6 +262,8 @@ class ArtefactLiteralRule(PythonRule):
         for lit in facts.strings:
             if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
                 continue
+            if in_documentation_decorator(lit.ancestors, self.catalogue):
+                continue
             found = self._classify(lit.value)
             if found is None:
                 continue
@@ -289,6 +291,21 @@ class ArtefactLiteralRule(PythonRule):
         if ds is not None:
             return ds.capability, f"Data set {ds.name} in"
         return None
+
+
+def in_documentation_decorator(ancestors: Sequence[cst.CSTNode], catalogue: Catalogue) -> bool:
+    """Whether a node is an argument of a decorator that only renders documentation (the
+    catalogue's `documentation_decorators`, searched in the decorator's lower-cased name)."""
+    pattern = catalogue.extra.get("documentation_decorators")
+    if not pattern:
+        return False
+    for node in ancestors:
+        if isinstance(node, cst.Decorator):
+            target = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
+            name = target.attr.value if isinstance(target, cst.Attribute) else target.value if isinstance(target, cst.Name) else ""
+            if name and regex_cache.compile(str(pattern)).search(name.lower()):
+                return True
+    return False
 
 
 def _artefact_severity(cap_severity: Severity | None) -> Severity:

@@ -172,6 +172,14 @@ class EmotionModelArtefact(ArtefactLiteralRule):
             MODEL = "nlptown/bert-base-multilingual-uncased-sentiment"
             """, note="sentiment, not emotion"),
         Valid("""
+            from transformers.utils import add_code_sample_docstrings
+
+            class RobertaForSequenceClassification(RobertaPreTrainedModel):
+                @add_code_sample_docstrings(checkpoint="cardiffnlp/twitter-roberta-base-emotion", expected_output="'optimism'")
+                def forward(self, input_ids=None):
+                    ...
+            """, note="a model id in a decorator that only renders the documentation's example"),
+        Valid("""
             from transformers import pipeline
             asr = pipeline("automatic-speech-recognition", model="openai/whisper-small")
             """),

@@ -21,7 +21,9 @@ from kzai_lint.naming import snake_text
 from kzai_lint.rules._vocabulary import Terms
 
 WORDS = ["age", "agent", "import deepface", "from deepface", "*emotion", "face", "faces", "user", "*voice", "race", "x.y", "fer"]
-PATTERNS = ["token:ads?", "token:limited_time", "def:(detect|predict)(age|emotion)", "re:vit-age-classif", "token:fer"]
+# `re:` items: plain strings (searched with `in`), escaped ones (`re.escape` of a model id) and regexes.
+PATTERNS = ["token:ads?", "token:limited_time", "def:(detect|predict)(age|emotion)", "re:vit-age-classif", "token:fer",
+            "re:x\\.y", "re:age[-_]?net", "re:vit\\-age\\-classifier"]
 
 
 def holds(item: str, text: str) -> bool:
@@ -43,7 +45,8 @@ def brute(alternatives: list[tuple[tuple[str, ...], ...]], text: str) -> bool:
 def texts(rng: random.Random) -> list[str]:
     pieces = ["age", "agent", "import deepface", "from deepface", "FacialEmotion", "faces", "user_id", "voiceclone",
               "race", "x.y", "ferry", "fer", "_", " ", "\n", "(", "a", "2", "stage", "loadAd", "ads", "adapter", "threads",
-              "LimitedTime", "limited", "time", "def ", "class ", "detect_age", "PredictEmotion", "vit-age-classifier"]
+              "LimitedTime", "limited", "time", "def ", "class ", "detect_age", "PredictEmotion", "vit-age-classifier",
+              "xzy", "age_net", "AgeNet"]
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(60)]
 
 

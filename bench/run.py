@@ -199,13 +199,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"trees kept in {work}")
 
 
-def _byte_compile(env: dict[str, str]) -> None:
+def _byte_compile(env: dict[str, str], cwd: Path) -> None:
     """Compile the kzai_lint package that will be timed, as `pip install` does. A source checkout
     run with PYTHONDONTWRITEBYTECODE (set on some CI machines and containers) would otherwise
     compile every imported module again in every run and time that instead of the tool."""
     probe = "import importlib.util, os; print(os.path.dirname(importlib.util.find_spec('kzai_lint').origin))"
-    found = subprocess.run([PY, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run([PY, "-c", probe], env=env, cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
     subprocess.run([PY, "-m", "compileall", "-q", found], env=env, stdout=subprocess.DEVNULL, check=False)
+    snapshot = env.get("PYTHONPATH", "").split(os.pathsep)[0] if "PYTHONPATH" in env else ""
+    if snapshot.endswith("snapshot") and not found.startswith(snapshot):
+        print(f"warning: {found} shadows the snapshot; timing it instead")
     print(f"byte-compiled {found}" + (" (PYTHONDONTWRITEBYTECODE is set)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""))
 
 
@@ -229,7 +232,9 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
         shutil.copytree(Path(spec.origin).parent, work / "snapshot" / "kzai_lint", ignore=shutil.ignore_patterns("__pycache__"))
         env["PYTHONPATH"] = os.pathsep.join([str(work / "snapshot"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         print(f"timing a snapshot of kzai_lint in {work / 'snapshot'}")
-    _byte_compile(env)
+    # kzai-lint runs from a folder of its own: `python -m` puts the working directory first on
+    # sys.path, so started from a checkout it would time the checkout, not the snapshot.
+    _byte_compile(env, work)
     cache = work / "cache"
     quick, once = args.repeat, 1
     # In a child process: this one stays small, since a child's peak RSS starts from its parent's.
@@ -240,12 +245,12 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
 
     print("\nkzai-lint")
     s: dict[str, Sample] = {}
-    s["startup"] = measure("python -c pass (interpreter start-up)", [PY, "-c", "pass"], quick, env)
-    s["version"] = measure("kzai-lint --version", [PY, "-m", "kzai_lint", "--version"], quick, env)
-    s["cold"] = measure("cold, no cache, default --jobs", [*KZAI, str(tree), "--no-cache", "--exit-zero"], once, env)
-    s["cold1"] = measure("cold, no cache, --jobs 1", [*KZAI, str(tree), "--no-cache", "--jobs", "1", "--exit-zero"], once, env)
-    s["fill"] = measure("cold, filling the cache", [*KZAI, str(tree), "--cache-dir", str(cache), "--exit-zero"], once, env, before=lambda: shutil.rmtree(cache, ignore_errors=True))
-    s["warm"] = measure("warm, unchanged tree from the cache", [*KZAI, str(tree), "--cache-dir", str(cache), "--exit-zero"], quick, env)
+    s["startup"] = measure("python -c pass (interpreter start-up)", [PY, "-c", "pass"], quick, env, cwd=work)
+    s["version"] = measure("kzai-lint --version", [PY, "-m", "kzai_lint", "--version"], quick, env, cwd=work)
+    s["cold"] = measure("cold, no cache, default --jobs", [*KZAI, str(tree), "--no-cache", "--exit-zero"], once, env, cwd=work)
+    s["cold1"] = measure("cold, no cache, --jobs 1", [*KZAI, str(tree), "--no-cache", "--jobs", "1", "--exit-zero"], once, env, cwd=work)
+    s["fill"] = measure("cold, filling the cache", [*KZAI, str(tree), "--cache-dir", str(cache), "--exit-zero"], once, env, before=lambda: shutil.rmtree(cache, ignore_errors=True), cwd=work)
+    s["warm"] = measure("warm, unchanged tree from the cache", [*KZAI, str(tree), "--cache-dir", str(cache), "--exit-zero"], quick, env, cwd=work)
     if none:
         s["pc_none"] = measure(f"pre-commit, {len(none)} files no rule can match", [*KZAI, *none, "--no-cache", "--exit-zero"], quick, env, cwd=tree)
     if parse:
@@ -269,8 +274,8 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
         worst = work / "worst"
         corpus.generate_worst_case(worst, args.worst_files)
         print(f"\nworst case: {args.worst_files} Python files, every one passes the prefilter")
-        s["worst"] = measure("kzai-lint --jobs 2, no cache", [*KZAI, str(worst), "--no-cache", "--jobs", "2", "--exit-zero"], once, env)
-        s["worst_parse"] = measure("libcst.parse_module only, 2 workers", [PY, "-c", _PARSE_ONLY, str(worst)], once, env)
+        s["worst"] = measure("kzai-lint --jobs 2, no cache", [*KZAI, str(worst), "--no-cache", "--jobs", "2", "--exit-zero"], once, env, cwd=work)
+        s["worst_parse"] = measure("libcst.parse_module only, 2 workers", [PY, "-c", _PARSE_ONLY, str(worst)], once, env, cwd=work)
 
     report(s, skipped, broad, none, parse)
     return 0

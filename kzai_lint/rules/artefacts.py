@@ -280,6 +280,11 @@ class SyntheticMediaModelCard(ModelCardRule):
             Our solution to the [Deepfake Detection Challenge](https://kaggle.com/c/deepfake-detection-challenge).
             Deepfakes are fake videos in which a face is replaced; this model classifies videos as real or fake.
             """}, note="deepfake detection explained, not generation"),
+        Valid(files={"README.md": """
+            # DeepFake Detection
+
+            The model was trained on three major deepfake datasets: FaceForensics++, Celeb-DF (v2) and DFDC.
+            """}, note="the detection benchmarks' data sets say which side of deepfakes the card is on"),
     )
 
 

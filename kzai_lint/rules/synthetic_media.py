@@ -53,6 +53,23 @@ class SyntheticMediaCall(CatalogueCallRule):
             model = ChatterboxTTS.from_pretrained(device="cuda")
             wav = model.generate("Hi, it's me.", audio_prompt_path="dad_sample.wav")
             """, line=3, note="an object from a from_pretrained class method"),
+        Invalid("""
+            from inference.infer_tool import Svc
+            svc_model = Svc("logs/44k/G_30400.pth", "configs/config.json")
+            audio = svc_model.slice_inference("raw/in.wav", "alice", 0, -40, 0, False, 0.4)
+            """, line=3, note="so-vits-svc voice conversion into a trained speaker's voice"),
+        Invalid("""
+            from rvc_python.infer import RVCInference
+            rvc = RVCInference(device="cuda:0")
+            rvc.load_model("models/narrator.pth")
+            rvc.infer_file("input.wav", "output.wav")
+            """, line=4, note="RVC voice conversion"),
+        Invalid("""
+            from TTS.tts.configs.xtts_config import XttsConfig
+            from TTS.tts.models.xtts import Xtts
+            model = Xtts.init_from_config(XttsConfig())
+            latents = model.get_conditioning_latents(audio_path=["reference.wav"])
+            """, line=4, note="XTTS speaker latents from a reference recording, without TTS.api"),
         Invalid(
             files={
                 "avatar/swap.py": """

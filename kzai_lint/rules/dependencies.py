@@ -18,7 +18,7 @@ class DependencyRule(RepoRule):
 
     def check(self, repo: RepoIndex) -> Iterator[Hit]:
         deps = self.catalogue.extra.get("dependencies", {})
-        imported = {v[0] for _, v in repo.fact("imports")}
+        imported: set[str] | None = None  # the modules scanned code imports: asked only when needed
         reported: set[str] = set()
         for path, (name, line, cell) in repo.fact("dependency"):
             entry = deps.get(name)
@@ -27,6 +27,8 @@ class DependencyRule(RepoRule):
             capability = entry["capability"]
             if self.catalogue.capabilities[capability].code != self.meta.code:
                 continue
+            if imported is None:
+                imported = {v[0] for _, v in repo.fact("imports")}
             if imported & set(entry.get("modules", ())):
                 continue  # the code's own use of the library decides (e.g. extract_faces only)
             reported.add(name)

@@ -256,10 +256,21 @@ def _real(path: str, is_link: bool | None = None) -> str:
     parent, name = os.path.split(path)
     if not name or name in (".", "..") or (os.path.islink(path) if is_link is None else is_link):
         return os.path.realpath(path)
-    real_parent = _REAL_DIRS.get(parent)
-    if real_parent is None:
-        real_parent = _REAL_DIRS[parent] = os.path.realpath(parent)
-    return os.path.join(real_parent, name)
+    return os.path.join(_real_dir(parent), name)
+
+
+def _real_dir(path: str) -> str:
+    """`os.path.realpath` of a directory, from its parent's (resolved once) when it is not a link
+    itself: one lstat per directory instead of one per component of every directory's path."""
+    real = _REAL_DIRS.get(path)
+    if real is None:
+        parent, name = os.path.split(path)
+        if not name or name in (".", "..") or parent == path or os.path.islink(path):
+            real = os.path.realpath(path)
+        else:
+            real = os.path.join(_real_dir(parent), name)
+        _REAL_DIRS[path] = real
+    return real
 
 
 def discover(paths: Iterable[Path], root: Path, exclude: Sequence[str], *, explicit_files_ok: bool = True) -> Discovery:
@@ -330,7 +341,7 @@ def discover(paths: Iterable[Path], root: Path, exclude: Sequence[str], *, expli
                     continue
                 lowered, parts = (name.lower(), parts) if plain else _name_and_folders(rel)
             every.append(rel)
-            if _is_weight(rel):
+            if (_suffix(lowered) in WEIGHT_SUFFIXES) if not explicit and plain else _is_weight(rel):
                 weights.append(rel)
                 continue
             kind = _classify_name(lowered, parts)

@@ -10,17 +10,19 @@ module costs well under a second:
   ones too) into local name -> qualified names.
 * `call_sites` finds calls `alias.attr...(` whose first name was imported, resolves them through
   the import table and returns each call's dotted name, position and argument text.
+* `string_literals` gives the one-line string literals (model ids, weight files, data sets).
 
 Nothing here tries to be a parser; `kzai_lint.fallback` reports what it finds at low confidence.
 """
 from __future__ import annotations
 
+import ast
 import bisect
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping
 
-__all__ = ["MAX_ARGUMENT_CHARS", "MAX_CALLS", "ImportTable", "TextCall", "call_sites", "import_table", "line_starts", "mask", "position"]
+__all__ = ["MAX_ARGUMENT_CHARS", "MAX_CALLS", "ImportTable", "TextCall", "call_sites", "import_table", "line_starts", "mask", "position", "string_literals"]
 
 #: Argument text longer than this is not collected (the call is still reported).
 MAX_ARGUMENT_CHARS = 20_000
@@ -55,6 +57,36 @@ ImportTable = Mapping[str, frozenset[str]]
 def mask(text: str) -> str:
     """`text` with the contents of strings and comments replaced by spaces (newlines kept)."""
     return _LITERAL.sub(_blank, text)
+
+
+def string_literals(text: str) -> Iterator[tuple[int, str]]:
+    """(offset of the opening quote, value) of each one-line string literal of `text` closed on
+    its line: how a model id, a weight file or a data set is named in code. Triple-quoted
+    strings (docstrings, prose) and comments are left out; an escape is decoded as Python would,
+    and a literal whose escapes do not decode is skipped."""
+    for match in _LITERAL.finditer(text):
+        literal = match.group()
+        quote = literal[0]
+        if quote == "#" or len(literal) < 3 or literal[-1] != quote or literal.startswith(('"""', "'''")):
+            continue
+        value = literal[1:-1]
+        if "\\" in value:
+            if not _raw(text, match.start()):
+                try:
+                    value = ast.literal_eval(literal)
+                except (ValueError, SyntaxError, MemoryError, RecursionError):
+                    continue
+        yield match.start(), value
+
+
+def _raw(text: str, quote: int) -> bool:
+    """Whether the string literal opening at `quote` has a raw prefix (`r`, `rb`, `Rb`...)."""
+    start = quote
+    while start > 0 and quote - start < 2 and text[start - 1] in "rRbBuUfF":
+        start -= 1
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return False  # the end of a name (`bar'`), not a prefix
+    return "r" in text[start:quote].lower()
 
 
 def _blank(match: re.Match[str]) -> str:

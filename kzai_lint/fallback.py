@@ -7,7 +7,9 @@ it, this pass looks for the catalogue's strongest signals, the library calls of 
 `CatalogueCallRule`s (KZ305 biometric categorisation, KZ306 emotion recognition, KZ307 synthetic
 media): it builds the import alias table from the import lines, finds `alias.attr(` calls in the
 text with strings and comments masked (`code_text`), resolves them to qualified names and judges
-their literal arguments exactly as the rules do (`call_capabilities`).
+their literal arguments exactly as the rules do (`call_capabilities`). It also reads the
+one-line string literals as the model-literal rules (`ArtefactLiteralRule`) read strings: a
+Python 2 emotion demo names `fer2013_mini_XCEPTION.hdf5` in a variable that a call then loads.
 
 Findings carry the rule's usual code and clause, at `low` confidence, with a message saying the
 code was not parsed. Rebinding (`analyse = DeepFace.analyze`), objects built elsewhere and guard
@@ -28,12 +30,12 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, FileError, FileKind, Hit, Span
 from kzai_lint.rule import Rule
 from kzai_lint.rules._messages import clause_phrase
-from kzai_lint.rules._python_signals import GUARD_PURPOSE, CatalogueCallRule, call_capabilities
+from kzai_lint.rules._python_signals import GUARD_PURPOSE, ArtefactLiteralRule, CatalogueCallRule, about_non_persons, artefact_severity, call_capabilities
 
 __all__ = ["NOTE", "bad_cells", "degrade"]
 
 #: Appended to the file error when the fallback ran.
-NOTE = "scanned by the text fallback for library calls only"
+NOTE = "scanned by the text fallback for library calls and model names only"
 _DEGRADED_KINDS = frozenset({"parse-error", "too-large"})
 _KEYWORD = re.compile(r"([^\W\d]\w*)\s*=(?!=)")
 _WS = re.compile(r"\s+")
@@ -45,11 +47,13 @@ def degrade(ctx: FileContext, rules: Sequence[Rule], error: FileError) -> tuple[
     and the error, noting that the pass ran. Other kinds and errors are returned unchanged."""
     source = _source(ctx)
     call_rules = [r for r in rules if isinstance(r, CatalogueCallRule)]
-    if error.kind not in _DEGRADED_KINDS or source is None or not call_rules:
+    literal_rules = [r for r in rules if isinstance(r, ArtefactLiteralRule)]
+    if error.kind not in _DEGRADED_KINDS or source is None or not (call_rules or literal_rules):
         return [], error
     text, line_map = source
     reason = error.message.split(";", 1)[0]
     hits = list(_hits(ctx, call_rules, text, line_map, reason))
+    hits += _literal_hits(ctx, literal_rules, text, line_map, reason, hits)
     if NOTE not in error.message:
         error = FileError(error.path, error.kind, f"{error.message}; {NOTE}", error.line, error.column)
     return hits, error
@@ -64,16 +68,19 @@ def bad_cells(ctx: FileContext, rules: Sequence[Rule]) -> tuple[list[tuple[Rule,
     notebook = ctx.document
     broken = {cell: message for cell, message in getattr(notebook, "bad_cells", ())}
     call_rules = [r for r in rules if isinstance(r, CatalogueCallRule)]
-    note = f"; {NOTE}" if call_rules else ""
+    literal_rules = [r for r in rules if isinstance(r, ArtefactLiteralRule)]
+    note = f"; {NOTE}" if call_rules or literal_rules else ""
     errors = [FileError(ctx.path, "parse-error", f"cell {cell}: {message}{note}") for cell, message in broken.items()]
-    if not call_rules or not broken:
+    if not (call_rules or literal_rules) or not broken:
         return [], errors
     sources = {c.index: neutralize_cell(c.source).removesuffix("\n").split("\n") for c in notebook.cells if c.index in broken}
     lines = notebook.code.split("\n")
     for index, (cell, line) in enumerate(notebook.line_map):
         if cell in sources and line <= len(sources[cell]):
             lines[index] = sources[cell][line - 1]
-    hits = list(_hits(ctx, call_rules, "\n".join(lines), notebook.line_map, "the cell has a syntax error", keep_cells=set(broken)))
+    code = "\n".join(lines)
+    hits = list(_hits(ctx, call_rules, code, notebook.line_map, "the cell has a syntax error", keep_cells=set(broken)))
+    hits += _literal_hits(ctx, literal_rules, code, notebook.line_map, "the cell has a syntax error", hits, keep_cells=set(broken))
     return hits, errors
 
 
@@ -117,6 +124,61 @@ def _hits(
             )
             ctx.add_fact("capability", cap, rule.meta.code, span.line, "S1", Confidence.LOW.value)
             yield rule, Hit(span, message, _evidence(text, call), capability=cap, confidence=Confidence.LOW, guard_purpose=GUARD_PURPOSE.get(rule.meta.code))
+
+
+def _literal_hits(
+    ctx: FileContext,
+    rules: Sequence[ArtefactLiteralRule],
+    text: str,
+    line_map: Sequence[tuple[int, int]] | None,
+    reason: str,
+    call_hits: Sequence[tuple[Rule, Hit]],
+    keep_cells: set[int] | None = None,
+) -> list[tuple[Rule, Hit]]:
+    """The model-literal rules' hits on the one-line string literals of `text`, judged as those
+    rules judge a string in a parsed module (`ArtefactLiteralRule.classify`, the veto for music,
+    games and speech synthesis), minus the literals on a line whose library call already gave a
+    hit (the call rules judged its model argument)."""
+    if not rules:
+        return []
+    catalogue = ctx.catalogue
+    starts = code_text.line_starts(text)
+    called = {(hit.span.cell, hit.span.line) for _, hit in call_hits if hit.span is not None}
+    vetoed: dict[str, bool] = {}
+    out: list[tuple[Rule, Hit]] = []
+    for offset, value in code_text.string_literals(text):
+        value = value.strip()
+        if not value or any(ch.isspace() for ch in value):
+            continue
+        for rule in rules:
+            found = rule.classify(value)
+            if found is None:
+                continue
+            line, column = code_text.position(starts, offset)
+            span = _span_at(line, column, len(value) + 2, line_map)
+            if (keep_cells is not None and span.cell not in keep_cells) or (span.cell, span.line) in called:
+                continue
+            code = rule.meta.code
+            if code not in vetoed:
+                vetoed[code] = about_non_persons(catalogue, text.lower(), code)
+            if vetoed[code]:
+                continue
+            cap, what = found
+            capability = catalogue.capabilities[cap]
+            message = (
+                f"{what} {value!r} shows the system {capability.does}; {clause_phrase(catalogue, code)}. "
+                f"Found by a text scan because the code was not parsed ({reason}). Mitigation: {catalogue.codes[code].advice}."
+            )
+            ctx.add_fact("capability", cap, code, span.line, "S2", Confidence.LOW.value)
+            out.append((rule, Hit(span, message, value[:200], capability=cap, confidence=Confidence.LOW, severity=artefact_severity(capability.severity))))
+    return out
+
+
+def _span_at(line: int, column: int, width: int, line_map: Sequence[tuple[int, int]] | None) -> Span:
+    if line_map is None:
+        return Span(line, column, line, column + width)
+    cell, cell_line = line_map[min(line, len(line_map)) - 1]
+    return Span(cell_line, column, cell_line, column + width, cell=cell)
 
 
 def _sites(text: str, catalogue: Catalogue) -> list[tuple[CallSite, code_text.TextCall]]:

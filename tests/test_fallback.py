@@ -177,3 +177,41 @@ def test_adversarial_text_costs_bounded_time() -> None:
     calls = list(code_text.call_sites(text, masked, code_text.import_table(masked), lambda q: bool(catalogue.calls_for(q))))
     assert len(calls) == code_text.MAX_CALLS and calls[0].arguments is None
     assert time.monotonic() - started < 30
+
+
+def test_model_names_in_strings_of_a_python2_module(make_repo: Callable[..., Path]) -> None:
+    """The text pass reads one-line string literals as the model-literal rules read strings:
+    a Python 2 demo names its emotion model in a variable that a call then loads."""
+    root = make_repo({"demo/video_emotion.py": """
+        from keras.models import load_model
+        emotion_model_path = '../trained_models/emotion_models/fer2013_mini_XCEPTION.102-0.66.hdf5'
+        gender_model_path = "../trained_models/gender_models/simple_CNN.81-0.96.hdf5"
+        # emotion_model_path = 'old/fer2013_big_XCEPTION.54-0.66.hdf5' (a comment: not code)
+        NOTE = '''trained on fer2013 (a docstring-like block)'''
+        print "loading", emotion_model_path
+        emotion_classifier = load_model(emotion_model_path, compile=False)
+        """})
+    findings, errors = _kz3(root)
+    assert ("demo/video_emotion.py", "parse-error", 6, 1) in errors
+    assert findings == [("KZ306", "demo/video_emotion.py", 2, "low")]
+    [finding] = check([root], select=("KZ306",)).findings
+    assert "Found by a text scan because the code was not parsed" in finding.message and finding.evidence.startswith("../trained_models")
+
+
+def test_model_names_in_broken_code_keep_the_rules_vetoes(make_repo: Callable[..., Path]) -> None:
+    """Emotion model names in music code are not a person's emotions, in broken code too."""
+    root = make_repo({"player/mood.py": """
+        print "song mood"
+        MODEL = "weights/emotion_model.hdf5"
+        playlist = spotify.recommend(genre="lofi", mood=predict(MODEL, song))
+        """, "chat/mood.py": """
+        print "mood"
+        MODEL = "weights/emotion_model.hdf5"
+        reply = bot.answer(text, mood=predict(MODEL, text))
+        """})
+    assert _kz3(root)[0] == [("KZ306", "chat/mood.py", 2, "low")]
+
+
+def test_string_literals_of_broken_code() -> None:
+    text = "x = 'a/b'  # 'c'\ny = r'C:\\m\\fer.h5'; z = 'C:\\\\m'; d = '''doc 'q' '''\nprint 'hi'\nbad = 'x\\N{nope}'\nopen = 'unterminated\n"
+    assert [value for _, value in code_text.string_literals(text)] == ["a/b", "C:\\m\\fer.h5", "C:\\m", "hi"]

@@ -203,7 +203,7 @@ class Catalogue:
         if any(rx.search(key) for rx in self.exclude_patterns):
             return None
         ext = tail.rsplit(".", 1)[-1] if "." in tail else ""
-        is_weight_file = ext in self.weight_extensions
+        is_weight_file = ext in self.weight_extensions or tail.endswith((".pth.tar", ".pt.tar", ".ckpt.tar"))  # PyTorch's old checkpoint convention
         is_hub_id = bool(_HUB_ID.match(text)) and (not ext or ext.isdigit() or len(ext) > 5)
         if not (loader or is_weight_file or is_hub_id):
             return None

@@ -264,33 +264,33 @@ class ArtefactLiteralRule(PythonRule):
                 continue
             if in_documentation_decorator(lit.ancestors, self.catalogue):
                 continue
-            found = self._classify(lit.value)
+            found = self.classify(lit.value)
             if found is None:
                 continue
             cap, what = found
             capability = self.catalogue.capabilities[cap]
-            if capability.code != self.meta.code:
-                continue
             if vetoed is None:
                 vetoed = about_non_persons(self.catalogue, ctx.lowered, self.meta.code)
             if vetoed:
                 return  # model and data names in music, game or speech-synthesis code
-            message = (
-                f"{what} {lit.value!r} shows the system {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. "
-                f"Mitigation: {self.catalogue.codes[self.meta.code].advice}."
-            )
-            hit = ctx.python_hit(lit.node, message, scope=lit.scope, capability=cap, confidence=Confidence.MEDIUM, severity=_artefact_severity(capability.severity))
+            message = f"{what} {lit.value!r} shows the system {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}."
+            message += f" Mitigation: {self.catalogue.codes[self.meta.code].advice}."
+            hit = ctx.python_hit(lit.node, message, scope=lit.scope, capability=cap, confidence=Confidence.MEDIUM, severity=artefact_severity(capability.severity))
             ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
             yield hit
 
-    def _classify(self, value: str) -> tuple[str, str] | None:
+    def classify(self, value: str) -> tuple[str, str] | None:
+        """(capability, what the string is) when `value` names a model, weight file or data
+        set whose capability is this rule's code; the text fallback asks the same."""
         match = self.catalogue.classify_model(value, loader=False)
         if match is not None:
-            return match.capability, "Model" if "/" in value and "." not in value.rsplit("/", 1)[-1] else "Model file"
-        ds = self.catalogue.classify_dataset(value)
-        if ds is not None:
-            return ds.capability, f"Data set {ds.name} in"
-        return None
+            found = match.capability, "Model" if "/" in value and "." not in value.rsplit("/", 1)[-1] else "Model file"
+        else:
+            ds = self.catalogue.classify_dataset(value)
+            found = None if ds is None else (ds.capability, f"Data set {ds.name} in")
+        if found is None or self.catalogue.capabilities[found[0]].code != self.meta.code:
+            return None
+        return found
 
 
 def in_documentation_decorator(ancestors: Sequence[cst.CSTNode], catalogue: Catalogue) -> bool:
@@ -308,7 +308,7 @@ def in_documentation_decorator(ancestors: Sequence[cst.CSTNode], catalogue: Cata
     return False
 
 
-def _artefact_severity(cap_severity: Severity | None) -> Severity:
+def artefact_severity(cap_severity: Severity | None) -> Severity:
     return Severity.INFO if cap_severity is Severity.INFO else Severity.WARNING
 
 
@@ -345,7 +345,7 @@ class LabelVocabularyRule(PythonRule):
                     f"Label vocabulary {named}holds {len(terms)} {label_set.name} classes ({', '.join(sorted(terms)[:7])}): the model "
                     f"{capability.does}; {clause_phrase(self.catalogue, self.meta.code)}. Mitigation: {self.catalogue.codes[self.meta.code].advice}."
                 )
-                hit = ctx.python_hit(coll.node, message, scope=coll.scope + (f".{coll.name}" if coll.name else ""), capability=label_set.capability, confidence=Confidence.MEDIUM, severity=_artefact_severity(capability.severity))
+                hit = ctx.python_hit(coll.node, message, scope=coll.scope + (f".{coll.name}" if coll.name else ""), capability=label_set.capability, confidence=Confidence.MEDIUM, severity=artefact_severity(capability.severity))
                 ctx.add_fact("capability", label_set.capability, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
                 yield hit
                 break

@@ -176,6 +176,11 @@ class EmotionModelCard(ModelCardRule):
 
             This model recognises emotions in call-centre audio.
             """}, finding_path="MODEL_CARD.md", line=3),
+        Invalid(files={"README.md": """
+            # eeg-transformer
+
+            Emotion recognise with EEG signals (SEED and DEAP).
+            """}, finding_path="README.md", line=3, note="emotions from physiological signals"),
     )
     VALID = (
         Valid(files={"README.md": """

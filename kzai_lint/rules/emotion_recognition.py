@@ -162,6 +162,9 @@ class EmotionModelArtefact(ArtefactLiteralRule):
         Invalid("""
             MODELS = {"voice": "ehcalabres/wav2vec2-lg-xlsr-en-speech-emotion-recognition"}
             """, line=1),
+        Invalid("""
+            data = pd.read_csv("data/isear.csv", names=["emotion", "text"])
+            """, line=1, note="ISEAR: sentences labelled with the emotion their writer felt"),
     )
     VALID = (
         Valid("""

@@ -70,6 +70,11 @@ class SyntheticMediaCall(CatalogueCallRule):
             model = Xtts.init_from_config(XttsConfig())
             latents = model.get_conditioning_latents(audio_path=["reference.wav"])
             """, line=4, note="XTTS speaker latents from a reference recording, without TTS.api"),
+        Invalid("""
+            from demo import load_checkpoints, make_animation
+            generator, kp_detector = load_checkpoints(config_path="config/vox-256.yaml", checkpoint_path=ckpt)
+            frames = make_animation(source_image, driving_video, generator, kp_detector, relative=True)
+            """, line=3, note="First Order Motion Model: a photo of a person animated by a driving video"),
         Invalid(
             files={
                 "avatar/swap.py": """
@@ -138,6 +143,14 @@ class SyntheticModelArtefact(ArtefactLiteralRule):
         Invalid("""
             CHECKPOINT = "checkpoints/wav2lip_gan.pth"
             """, line=1),
+        Invalid("""
+            import subprocess
+            cmd = ["f5-tts_infer-cli", "--model", "F5TTS_Base", "--ref_audio", ref_wav, "--ref_text", ref_text]
+            subprocess.run(cmd, check=True)
+            """, line=2, note="F5-TTS speaks in the voice of the reference recording"),
+        Invalid("""
+            generator, kp_detector = load_checkpoints(config_path="config/vox-256.yaml", checkpoint_path="vox-cpk.pth.tar")
+            """, line=1, note="the First Order Motion Model's face-reenactment checkpoint"),
     )
     VALID = (
         Valid("""

@@ -82,7 +82,7 @@ class Limits:
             return None
         return (
             f"{size} bytes of Python is over the {self.max_parse_size}-byte parse limit (max-parse-size); "
-            "not parsed, scanned by the text fallback for library calls only"
+            "not parsed, scanned by the text fallback for library calls and model names only"
         )
 
 

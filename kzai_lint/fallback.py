@@ -30,7 +30,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, FileError, FileKind, Hit, Span
 from kzai_lint.rule import Rule
 from kzai_lint.rules._messages import clause_phrase
-from kzai_lint.rules._python_signals import GUARD_PURPOSE, ArtefactLiteralRule, CatalogueCallRule, about_non_persons, artefact_severity, call_capabilities
+from kzai_lint.rules._python_signals import GUARD_PURPOSE, ArtefactLiteralRule, CatalogueCallRule, about_non_persons, artefact_severity, call_capabilities, named_artefacts
 
 __all__ = ["NOTE", "bad_cells", "degrade"]
 
@@ -146,16 +146,14 @@ def _literal_hits(
     called = {(hit.span.cell, hit.span.line) for _, hit in call_hits if hit.span is not None}
     vetoed: dict[str, bool] = {}
     out: list[tuple[Rule, Hit]] = []
-    for offset, value in code_text.string_literals(text):
-        value = value.strip()
-        if not value or any(ch.isspace() for ch in value):
-            continue
+    for offset, literal in code_text.string_literals(text):
         for rule in rules:
-            found = rule.classify(value)
+            found = next(filter(None, map(rule.classify, named_artefacts(literal, catalogue))), None)
             if found is None:
                 continue
+            cap, what, value = found
             line, column = code_text.position(starts, offset)
-            span = _span_at(line, column, len(value) + 2, line_map)
+            span = _span_at(line, column, len(literal) + 2, line_map)
             if (keep_cells is not None and span.cell not in keep_cells) or (span.cell, span.line) in called:
                 continue
             code = rule.meta.code
@@ -163,7 +161,6 @@ def _literal_hits(
                 vetoed[code] = about_non_persons(catalogue, text.lower(), code)
             if vetoed[code]:
                 continue
-            cap, what = found
             capability = catalogue.capabilities[cap]
             message = (
                 f"{what} {value!r} shows the system {capability.does}; {clause_phrase(catalogue, code)}. "

@@ -203,7 +203,7 @@ class Catalogue:
         if any(rx.search(key) for rx in self.exclude_patterns):
             return None
         ext = tail.rsplit(".", 1)[-1] if "." in tail else ""
-        is_weight_file = ext in self.weight_extensions or tail.endswith((".pth.tar", ".pt.tar", ".ckpt.tar"))  # PyTorch's old checkpoint convention
+        is_weight_file = self.is_weight_file(tail)
         is_hub_id = bool(_HUB_ID.match(text)) and (not ext or ext.isdigit() or len(ext) > 5)
         if not (loader or is_weight_file or is_hub_id):
             return None
@@ -213,6 +213,12 @@ class Catalogue:
             if pat.regex.search(tail):
                 return ModelMatch(pat.capability, False, text)
         return None
+
+    def is_weight_file(self, name: str) -> bool:
+        """Whether a (lower-cased) file name has a model-weight extension (`.onnx`, `.pth`...,
+        and PyTorch's old `.pth.tar` checkpoint convention)."""
+        ext = name.rsplit(".", 1)[-1] if "." in name else ""
+        return ext in self.weight_extensions or name.endswith((".pth.tar", ".pt.tar", ".ckpt.tar"))
 
     def classify_dataset(self, value: str, *, as_id: bool = False) -> DatasetSignal | None:
         key = ("dataset", value, as_id)

@@ -192,6 +192,9 @@ class ModelCardRule(DocumentRule):
         # Emotion words in a card about music, games or speech synthesis describe those (KZ306 only:
         # voice cloning and lip-sync cards always speak of TTS and vocoders), unless the card also
         # captures a person's face or voice.
+        title = next((p.text for p in card.paragraphs if p.kind == "heading" and len(p.heading_path) == 1), "")
+        if _rx(cat, "reading_list_title").search(title.strip().lower()):
+            return None  # a list of papers or resources about the field, not a system
         emotion_vetoed = len(cat.not_person_context.findall(whole)) >= 2 and about_non_persons(cat, whole)
         # A card about detecting deepfakes names them without making them (KZ307 only).
         detects_fakes = len(_rx(cat, "synthetic_detection_context").findall(whole)) >= 2
@@ -200,7 +203,7 @@ class ModelCardRule(DocumentRule):
                 continue
             if para.kind == "heading" and len(para.heading_path) != 1:
                 continue  # a top-level title states what the project is; sub-headings do not
-            text = _mask_inline(para.text)
+            text = _mask_inline(_IN_PAGE_LINK.sub("", para.text))
             para_vetoed = emotion_vetoed or about_non_persons(cat, text.lower())
             for sentence, offset in split_sentences(text):
                 if exclude.search(sentence):
@@ -227,6 +230,9 @@ class ModelCardRule(DocumentRule):
         return None
 
 
+# A link to a heading of the same page (`[Emotion Recognition](#emotion-recognition)`): a table
+# of contents repeats the sub-headings, which do not state what the project is either.
+_IN_PAGE_LINK = re.compile(r"\[[^\]\n]*\]\(#[^)\s]*\)")
 _INLINE_NOISE = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|(?:https?|ftp)://\S+")
 
 

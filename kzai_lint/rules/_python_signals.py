@@ -260,28 +260,27 @@ class ArtefactLiteralRule(PythonRule):
         consumed = consumed_literals(facts, self.catalogue)
         vetoed: bool | None = None  # the veto is a regex over the whole file: asked once needed
         for lit in facts.strings:
-            if id(lit.node) in consumed or any(ch.isspace() for ch in lit.value.strip()):
+            if id(lit.node) in consumed or in_documentation_decorator(lit.ancestors, self.catalogue):
                 continue
-            if in_documentation_decorator(lit.ancestors, self.catalogue):
-                continue
-            found = self.classify(lit.value)
+            triple = isinstance(lit.node, cst.SimpleString) and lit.node.quote in ('"""', "'''")
+            found = next(filter(None, map(self.classify, named_artefacts(lit.value, self.catalogue, one_line=not triple))), None)
             if found is None:
                 continue
-            cap, what = found
+            cap, what, value = found
             capability = self.catalogue.capabilities[cap]
             if vetoed is None:
                 vetoed = about_non_persons(self.catalogue, ctx.lowered, self.meta.code)
             if vetoed:
                 return  # model and data names in music, game or speech-synthesis code
-            message = f"{what} {lit.value!r} shows the system {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}."
+            message = f"{what} {value!r} shows the system {capability.does}; {clause_phrase(self.catalogue, self.meta.code)}."
             message += f" Mitigation: {self.catalogue.codes[self.meta.code].advice}."
             hit = ctx.python_hit(lit.node, message, scope=lit.scope, capability=cap, confidence=Confidence.MEDIUM, severity=artefact_severity(capability.severity))
             ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S2", "medium")
             yield hit
 
-    def classify(self, value: str) -> tuple[str, str] | None:
-        """(capability, what the string is) when `value` names a model, weight file or data
-        set whose capability is this rule's code; the text fallback asks the same."""
+    def classify(self, value: str) -> tuple[str, str, str] | None:
+        """(capability, what the string is, the string) when `value` names a model, weight file
+        or data set whose capability is this rule's code; the text fallback asks the same."""
         match = self.catalogue.classify_model(value, loader=False)
         if match is not None:
             found = match.capability, "Model" if "/" in value and "." not in value.rsplit("/", 1)[-1] else "Model file"
@@ -290,7 +289,25 @@ class ArtefactLiteralRule(PythonRule):
             found = None if ds is None else (ds.capability, f"Data set {ds.name} in")
         if found is None or self.catalogue.capabilities[found[0]].code != self.meta.code:
             return None
-        return found
+        return found[0], found[1], value
+
+
+_COMMAND_WORD = re.compile(r"[^\s=,;'\"`()\[\]]+")
+
+
+def named_artefacts(value: str, catalogue: Catalogue, *, one_line: bool = True) -> list[str]:
+    """The strings of a literal that may name a model, weight file or data set: the literal
+    itself when it is one word; in a one-line string with spaces (a shell command, `python
+    inference.py --checkpoint_path checkpoints/wav2lip_gan.pth`), its words that are weight-file
+    names. Prose (docstrings, multi-line strings) names no file this way."""
+    value = value.strip()
+    if not value:
+        return []
+    if not any(ch.isspace() for ch in value):
+        return [value]
+    if not one_line or "\n" in value:
+        return []
+    return [word for word in _COMMAND_WORD.findall(value) if catalogue.is_weight_file(word.lower())]
 
 
 def in_documentation_decorator(ancestors: Sequence[cst.CSTNode], catalogue: Catalogue) -> bool:

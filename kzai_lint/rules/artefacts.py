@@ -202,6 +202,22 @@ class EmotionModelCard(ModelCardRule):
 
             Music emotion recognition for songs in your library.
             """}, note="emotions of songs"),
+        Valid(files={"README.md": """
+            # Awesome Affective Computing
+
+            A curated collection of papers on multimodal emotion recognition and emotional intelligence.
+            """}, note="a reading list describes a field, not a system"),
+        Valid(files={"README.md": """
+            # signals-toolkit
+
+            ## Contents
+            - [Datasets](#datasets)
+            - [Multimodal Emotion Recognition](#multimodal-emotion-recognition)
+
+            ## Multimodal Emotion Recognition
+
+            Links to the papers we cite.
+            """}, note="a table of contents repeats sub-headings, which do not state what the project is"),
     )
 
 

@@ -151,6 +151,10 @@ class SyntheticModelArtefact(ArtefactLiteralRule):
         Invalid("""
             generator, kp_detector = load_checkpoints(config_path="config/vox-256.yaml", checkpoint_path="vox-cpk.pth.tar")
             """, line=1, note="the First Order Motion Model's face-reenactment checkpoint"),
+        Invalid("""
+            import os
+            os.system("python inference.py --checkpoint_path checkpoints/wav2lip_gan.pth --face in.mp4 --audio in.wav")
+            """, line=2, note="a weight file named in a shell command"),
     )
     VALID = (
         Valid("""
@@ -159,4 +163,8 @@ class SyntheticModelArtefact(ArtefactLiteralRule):
         Valid("""
             MODEL = "models/swap_rows.onnx"
             """),
+        Valid("""
+            def compare():
+                '''Benchmarks our detector against clips made with wav2lip_gan.pth and inswapper_128.onnx.'''
+            """, note="a docstring is prose: it names files without using them"),
     )

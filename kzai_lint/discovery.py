@@ -26,6 +26,9 @@ from kzai_lint.model import FileError, FileKind
 
 MODEL_CARD_NAMES = {"readme.md", "model_card.md", "modelcard.md", "model-card.md", "model_card.markdown"}
 REQUIREMENT_NAMES = {"setup.cfg", "pipfile", "environment.yml", "environment.yaml", "conda.yml", "conda.yaml"}
+LABEL_FILE_NAMES = {"labels.txt", "label.txt", "labelmap.txt", "label_map.txt", "classes.txt", "class_names.txt", "classnames.txt"}
+"""A classifier's class list, one label a line, as TFLite, ONNX and OpenCV apps ship it next to
+the model (Darknet's `*.names` files too): read as a data file (`FileKind.TABULAR`)."""
 WEIGHT_SUFFIXES = {".safetensors", ".pt", ".pth", ".bin", ".onnx", ".h5", ".hdf5", ".ckpt", ".pb", ".tflite", ".keras", ".gguf"}
 
 
@@ -81,7 +84,7 @@ def _classify_name(name: str, parts: Callable[[], Sequence[str]]) -> FileKind | 
         if name in MODEL_CARD_NAMES or "model_cards" in parts() or "docs" in parts():
             return FileKind.MODEL_CARD
         return None
-    if suffix in (".csv", ".tsv", ".jsonl", ".ndjson"):
+    if suffix in (".csv", ".tsv", ".jsonl", ".ndjson") or name in LABEL_FILE_NAMES or suffix == ".names":
         return FileKind.TABULAR
     if suffix in SCRIPT_SUFFIXES and not name.endswith(SCRIPT_GENERATED):
         return FileKind.JAVASCRIPT

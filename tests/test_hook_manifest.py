@@ -24,12 +24,13 @@ def file_pattern() -> re.Pattern[str]:
     "docs/card.md", "data/heads.csv", "data/rows.jsonl", "requirements-dev.txt", "requirements.in", "setup.cfg", "Pipfile",
     "web/kiosk.js", "web/app.mjs", "server/index.cjs", "src/App.jsx", "src/emotion.ts", "src/App.tsx", "lib/x.mts",
     "web/index.html", "web/page.htm", "src/App.vue", "src/Cam.svelte",
+    "app/src/main/assets/labels.txt", "model/label_map.txt", "classes.txt", "cfg/class_names.txt", "cfg/coco.names",
 ])
 def test_every_kind_kzai_lint_reads_reaches_the_hook(path: str) -> None:
     assert classify(path) is not None
     assert file_pattern().search(path), path
 
 
-@pytest.mark.parametrize("path", ["notes.txt", "LICENSE", "img/logo.png", "Makefile", "web/style.css"])
+@pytest.mark.parametrize("path", ["notes.txt", "LICENSE", "img/logo.png", "Makefile", "web/style.css", "sublabels.txt", "labels.txt.bak"])
 def test_other_files_do_not_reach_the_hook(path: str) -> None:
     assert not file_pattern().search(path)

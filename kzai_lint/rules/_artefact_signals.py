@@ -242,6 +242,60 @@ def _mask_inline(text: str) -> str:
     return _INLINE_NOISE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_LABEL_LINE_INDEX = re.compile(r"^\s*\d+\s*[:,\t ]\s*|\s*[:,\t ]\s*\d+\s*$")
+MAX_LABEL_LINES = 2000
+
+
+def is_label_file(path: str) -> bool:
+    """A class-list file by its name (`discovery.LABEL_FILE_NAMES`, Darknet's `*.names`)."""
+    from kzai_lint.discovery import LABEL_FILE_NAMES
+
+    name = path.rsplit("/", 1)[-1].lower()
+    return name in LABEL_FILE_NAMES or (name.endswith(".names") and len(name) > len(".names"))
+
+
+class LabelFileRule(DocumentRule):
+    """A classifier's class-list file (`labels.txt`, `coco.names`...) whose labels reach a label
+    set of the rule's code. The file is a model's output vocabulary by its role, so a set whose
+    context is `ml` needs no more; a `biometric` set still needs face or voice words in it."""
+
+    def keywords(self) -> Iterable[str] | None:
+        common = self.catalogue.extra.get("label_prefilter_common", ())
+        words: set[str] = set()
+        for ls in self.catalogue.label_sets:
+            if self.catalogue.capabilities[ls.capability].code == self.meta.code:
+                words.update(label_keywords(ls, common))
+        return words
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        if not is_label_file(ctx.path):
+            return
+        cat = self.catalogue
+        lines = ctx.text.splitlines()[:MAX_LABEL_LINES]
+        labels = [_LABEL_LINE_INDEX.sub("", line).strip().strip("'\"") for line in lines]
+        for label_set, terms in cat.label_matches(label for label in labels if label):
+            capability = cat.capabilities[label_set.capability]
+            if capability.code != self.meta.code:
+                continue
+            if label_set.context != "ml" and not context_allows(cat, label_set.context, ctx.lowered):
+                continue
+            if about_non_persons(cat, ctx.lowered, self.meta.code):
+                return
+            line = next((i for i, label in enumerate(labels, 1) if label.lower() in terms), 1)
+            what = f"Label file with {len(terms)} {label_set.name} classes ({', '.join(sorted(terms)[:7])})"
+            ctx.add_fact("capability", label_set.capability, self.meta.code, line, "S2", "medium")
+            yield Hit(
+                span=Span(line, 1, line, len(lines[line - 1]) + 1 if line <= len(lines) else 1),
+                message=capability_message(cat, self.meta.code, what, label_set.capability),
+                evidence=" ".join(label for label in labels if label)[:200],
+                anchor="labels",
+                capability=label_set.capability,
+                confidence=Confidence.MEDIUM,
+                severity=_weaker(capability.severity),
+            )
+            return
+
+
 class DataColumnsRule(DocumentRule):
     """CSV/TSV/JSONL headers with a person-attribute target next to biometric input columns."""
 

@@ -1,9 +1,9 @@
-"""KZ305/KZ306/KZ307 signals in configs, model cards and data headers (dependencies: `dependencies`)."""
+"""KZ305/KZ306/KZ307 signals in configs, model cards, data headers and class-list files (dependencies: `dependencies`)."""
 from __future__ import annotations
 
 from kzai_lint.model import CONFIG_KINDS, Confidence, FileKind
 from kzai_lint.rule import Invalid, RuleMeta, Valid
-from kzai_lint.rules._artefact_signals import ConfigSignalRule, DataColumnsRule, ModelCardRule
+from kzai_lint.rules._artefact_signals import ConfigSignalRule, DataColumnsRule, LabelFileRule, ModelCardRule
 
 _CARD = frozenset({FileKind.MODEL_CARD, FileKind.NOTEBOOK})
 _TABLE = frozenset({FileKind.TABULAR})
@@ -306,6 +306,71 @@ class SyntheticMediaModelCard(ModelCardRule):
 
             The model was trained on three major deepfake datasets: FaceForensics++, Celeb-DF (v2) and DFDC.
             """}, note="the detection benchmarks' data sets say which side of deepfakes the card is on"),
+    )
+
+
+class EmotionLabelFile(LabelFileRule):
+    """A model's class-list file that lists emotions (`labels.txt` of a TFLite app, `*.names`).
+
+    ## What it finds
+    `labels.txt`, `labelmap.txt`, `classes.txt`, `class_names.txt` or a Darknet `*.names` file
+    with at least five basic emotions, one label a line (a leading or trailing class index is
+    ignored): the output vocabulary of an emotion classifier, in whatever language the app
+    that loads it is written (Android, iOS, C++). One finding per file.
+
+    ## Why it matters
+    The model it belongs to determines people's emotions, which Article 17(3)(6) prohibits
+    without the person's consent.
+
+    ## Mitigation
+    Ask for consent before the app runs the model; declare the consent hook or the lawful basis.
+
+    ## Suppression
+    A class-list file has no comments: use `per-file-ignores` in `[tool.kzai-lint]`.
+    """
+
+    meta = RuleMeta(id="KZ306/label-file", code="KZ306", kinds=_TABLE, confidence=Confidence.MEDIUM)
+    INVALID = (
+        Invalid(files={"app/src/main/assets/labels.txt": """
+            Angry
+            Disgust
+            Fear
+            Happy
+            Sad
+            Surprise
+            Neutral
+            """}, finding_path="app/src/main/assets/labels.txt", line=1),
+        Invalid(files={"cfg/emotion.names": """
+            0 anger
+            1 contempt
+            2 disgust
+            3 fear
+            4 happy
+            5 sadness
+            6 surprise
+            """}, finding_path="cfg/emotion.names", line=1, note="a Darknet class file with indices"),
+    )
+    VALID = (
+        Valid(files={"models/coco.names": """
+            person
+            bicycle
+            car
+            motorbike
+            aeroplane
+            """}),
+        Valid(files={"docs/labels.txt": """
+            happy
+            sad
+            """}, note="fewer than five emotions"),
+        Valid(files={"data/emotions.csv": """
+            label
+            happy
+            sad
+            angry
+            fear
+            surprise
+            neutral
+            """}, note="not a class-list file by name (a data file's header decides there)"),
     )
 
 

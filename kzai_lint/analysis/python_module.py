@@ -98,6 +98,9 @@ class PythonModule:
     module_name: str
     calls: list[CallSite] = field(default_factory=list)
     strings: list[StringLiteral] = field(default_factory=list)
+    #: the literal text pieces of f-strings (`f"{root}/fer2013_mini_XCEPTION.hdf5"`), apart from
+    #: `strings`: only the model-literal rules read them
+    fstring_texts: list[StringLiteral] = field(default_factory=list)
     collections: list[Collection] = field(default_factory=list)
     functions: list[FunctionInfo] = field(default_factory=list)
     classes: list[tuple[cst.ClassDef, str]] = field(default_factory=list)
@@ -183,6 +186,10 @@ class _Collector(ScopeVisitor):
         )
         self.calls_by_node[id(node)] = site
         self.facts.calls.append(site)
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        if node.value:
+            self.facts.fstring_texts.append(StringLiteral(node.value, node, self.scope_name, self._ancestors()))
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = self.literal(node)

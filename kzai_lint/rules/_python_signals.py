@@ -7,13 +7,14 @@ Adding a library, model id or label set is a catalogue edit, not a change here.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 import libcst as cst
 
 from kzai_lint import regex_cache
-from kzai_lint.analysis.python_module import MISSING, UNKNOWN, CallSite, PythonModule
+from kzai_lint.analysis.python_module import MISSING, UNKNOWN, CallSite, PythonModule, StringLiteral
 from kzai_lint.catalogue import CallSignal, Catalogue, LabelSet
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
@@ -259,10 +260,12 @@ class ArtefactLiteralRule(PythonRule):
         facts = ctx.python.facts
         consumed = consumed_literals(facts, self.catalogue)
         vetoed: bool | None = None  # the veto is a regex over the whole file: asked once needed
-        for lit in facts.strings:
+        for lit in itertools.chain(facts.strings, facts.fstring_texts):
             if id(lit.node) in consumed or in_documentation_decorator(lit.ancestors, self.catalogue):
                 continue
-            triple = isinstance(lit.node, cst.SimpleString) and lit.node.quote in ('"""', "'''")
+            triple = _triple_quoted(lit)
+            if triple and not isinstance(lit.node, cst.SimpleString):
+                continue  # a piece of a multi-line f-string is prose
             found = next(filter(None, map(self.classify, named_artefacts(lit.value, self.catalogue, one_line=not triple))), None)
             if found is None:
                 continue
@@ -290,6 +293,15 @@ class ArtefactLiteralRule(PythonRule):
         if found is None or self.catalogue.capabilities[found[0]].code != self.meta.code:
             return None
         return found[0], found[1], value
+
+
+def _triple_quoted(lit: StringLiteral) -> bool:
+    """A docstring-like literal: triple-quoted (an f-string's text piece: its f-string is)."""
+    node = lit.node
+    if isinstance(node, cst.SimpleString):
+        return node.quote in ('"""', "'''")
+    parent = lit.ancestors[-1] if lit.ancestors else None
+    return isinstance(parent, cst.FormattedString) and parent.start.endswith(('"""', "'''"))
 
 
 _COMMAND_WORD = re.compile(r"[^\s=,;'\"`()\[\]]+")

@@ -165,6 +165,9 @@ class EmotionModelArtefact(ArtefactLiteralRule):
         Invalid("""
             data = pd.read_csv("data/isear.csv", names=["emotion", "text"])
             """, line=1, note="ISEAR: sentences labelled with the emotion their writer felt"),
+        Invalid("""
+            model = load_model(f"{MODEL_DIR}/fer2013_mini_XCEPTION.102-0.66.hdf5", compile=False)
+            """, line=1, note="the text of an f-string"),
     )
     VALID = (
         Valid("""
@@ -174,6 +177,10 @@ class EmotionModelArtefact(ArtefactLiteralRule):
         Valid("""
             MODEL = "nlptown/bert-base-multilingual-uncased-sentiment"
             """, note="sentiment, not emotion"),
+        Valid("""
+            REPORT = f'''Baseline for {task}:
+            fer2013_mini_XCEPTION.hdf5'''
+            """, note="a multi-line f-string is prose"),
         Valid("""
             from transformers.utils import add_code_sample_docstrings
 

@@ -181,6 +181,11 @@ class EmotionModelCard(ModelCardRule):
 
             Emotion recognise with EEG signals (SEED and DEAP).
             """}, finding_path="README.md", line=3, note="emotions from physiological signals"),
+        Invalid(files={"README.md": """
+            # mini-xception
+
+            A small CNN trained on FER2013, exported to ONNX for the Android app.
+            """}, finding_path="README.md", line=3, note="the card names the emotion data set its model learnt"),
     )
     VALID = (
         Valid(files={"README.md": """

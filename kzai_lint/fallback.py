@@ -104,14 +104,15 @@ def _hits(
     catalogue = ctx.catalogue
     sites = _sites(text, catalogue)
     operations = {site.qualname for site, _ in sites if any(sig.role == "operation" for sig in catalogue.calls_for(site.qualname or ""))}
-    about_non_persons = catalogue.not_person_context.search(text.lower()) is not None
+    lowered = text.lower()
+    about_non_persons = catalogue.not_person_context.search(lowered) is not None
     starts = code_text.line_starts(text)
     for site, call in sites:
         span = _span(starts, call, line_map)
         if keep_cells is not None and span.cell not in keep_cells:
             continue
         for rule in rules:
-            found = _capabilities(site, rule, catalogue, operations, about_non_persons)
+            found = _capabilities(site, rule, catalogue, operations, about_non_persons, lowered)
             if found is None:
                 continue
             cap, why = found
@@ -206,14 +207,14 @@ def _with_star_imports(imports: dict[str, frozenset[str]], catalogue: Catalogue)
     return table
 
 
-def _capabilities(site: CallSite, rule: CatalogueCallRule, catalogue: Catalogue, operations: set[str | None], about_non_persons: bool) -> tuple[str, str] | None:
+def _capabilities(site: CallSite, rule: CatalogueCallRule, catalogue: Catalogue, operations: set[str | None], about_non_persons: bool, lowered: str) -> tuple[str, str] | None:
     """The strongest (capability, why) of `site` under `rule`'s code, judged like the rule."""
     assert site.qualname is not None
     found: list[tuple[str, Confidence, str]] = []
     for signal in catalogue.calls_for(site.qualname):
         if signal.role == "constructor" and any(op and op.startswith(site.qualname + ".") for op in operations):
             continue
-        for cap, confidence, why in call_capabilities(site, signal, catalogue):
+        for cap, confidence, why in call_capabilities(site, signal, catalogue, lowered):
             if catalogue.capabilities[cap].code != rule.meta.code:
                 continue
             if about_non_persons and why.startswith(("model", "data set")) and confidence is not Confidence.HIGH:

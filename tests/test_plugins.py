@@ -147,6 +147,7 @@ def test_pack_in_sarif_extensions_and_extras_in_result_properties(acme: None, ma
         ({"codes": {"EU005": {"clause": "17(3)", "title": "x", "severity": "error"}}}, "must look like KZ308"),
         ({"capabilities": {"x": {"code": "KZ999", "does": "y"}}}, "invalid catalogue extension"),
         ({"ml_context": "anything"}, "must be a table or a list"),
+        ({"calls": [{"name": "cv2.seamlessClone", "role": "operation", "capabilities": ["face_swap"], "requires": "face(("}]}, "requires: not a regular expression"),
     ],
 )
 def test_bad_catalogue_extensions_are_refused(catalogue: dict[str, Any], message: str) -> None:

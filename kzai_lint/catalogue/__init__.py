@@ -77,6 +77,9 @@ class CallSignal:
     unless: Mapping[str, Any] = field(default_factory=dict)
     when_kwarg: str | None = None
     verified_in: str = ""
+    #: a regex the lower-cased file must hold for the call to count (a generic call such as
+    #: OpenCV's `seamlessClone` is a face swap only next to face landmarks)
+    requires: str | None = None
 
     @property
     def is_pattern(self) -> bool:
@@ -382,8 +385,13 @@ def _call(where: str, data: Mapping[str, Any]) -> CallSignal:
     _check_keys(
         where,
         data,
-        {"name", "role", "capabilities", "select", "model_arg", "unless", "when_kwarg", "verified_in"},
+        {"name", "role", "capabilities", "select", "model_arg", "unless", "when_kwarg", "verified_in", "requires"},
     )
+    if "requires" in data:
+        try:
+            re.compile(str(data["requires"]))
+        except re.error as exc:
+            raise CatalogueError(f"{where}.requires: not a regular expression: {exc}") from exc
     select = None
     if "select" in data:
         s = data["select"]
@@ -406,6 +414,7 @@ def _call(where: str, data: Mapping[str, Any]) -> CallSignal:
         unless=dict(data.get("unless") or {}),
         when_kwarg=data.get("when_kwarg"),
         verified_in=str(data.get("verified_in", "")),
+        requires=str(data["requires"]) if "requires" in data else None,
     )
 
 

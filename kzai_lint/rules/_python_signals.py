@@ -25,8 +25,11 @@ from kzai_lint.rules._messages import clause_phrase
 GUARD_PURPOSE = {"KZ306": "emotion", "KZ305": "biometric", "KZ304": "personal_data", "KZ307": "synthetic"}
 
 
-def call_capabilities(site: CallSite, signal: CallSignal, catalogue: Catalogue) -> list[tuple[str, Confidence, str]]:
-    """(capability, confidence, why) of one call under one signal; empty when switched off."""
+def call_capabilities(site: CallSite, signal: CallSignal, catalogue: Catalogue, lowered_text: str = "") -> list[tuple[str, Confidence, str]]:
+    """(capability, confidence, why) of one call under one signal; empty when switched off
+    (`lowered_text`: the file's, for a signal that `requires` something of it)."""
+    if signal.requires is not None and not regex_cache.compile(signal.requires).search(lowered_text):
+        return []
     ctor = site.receiver.ctor if site.receiver is not None else None
     for key, off in signal.unless.items():
         value = site.kwargs.get(key, MISSING)
@@ -155,7 +158,7 @@ class CatalogueCallRule(PythonRule):
                     continue
                 found = [
                     (cap, conf, why)
-                    for cap, conf, why in call_capabilities(site, signal, self.catalogue)
+                    for cap, conf, why in call_capabilities(site, signal, self.catalogue, ctx.lowered)
                     if self.catalogue.capabilities[cap].code == self.meta.code
                     # An emotion model applied to songs, lyrics or game characters judges no person.
                     and not (why.startswith(("model", "data set")) and conf is not Confidence.HIGH and non_persons())

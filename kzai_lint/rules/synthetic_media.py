@@ -75,6 +75,11 @@ class SyntheticMediaCall(CatalogueCallRule):
             generator, kp_detector = load_checkpoints(config_path="config/vox-256.yaml", checkpoint_path=ckpt)
             frames = make_animation(source_image, driving_video, generator, kp_detector, relative=True)
             """, line=3, note="First Order Motion Model: a photo of a person animated by a driving video"),
+        Invalid("""
+            import cv2, dlib
+            predictor = dlib.shape_predictor("shape_predictor_68_face_landmarks.dat")
+            output = cv2.seamlessClone(warped_face, target, mask, center, cv2.NORMAL_CLONE)
+            """, line=3, note="the classic face swap: landmarks, warped triangles, Poisson blending"),
         Invalid(
             files={
                 "avatar/swap.py": """
@@ -110,6 +115,10 @@ class SyntheticMediaCall(CatalogueCallRule):
             import insightface
             app = insightface.app.FaceAnalysis(name="buffalo_l")
             """, note="face analysis alone is not a face swap"),
+        Valid("""
+            import cv2
+            poster = cv2.seamlessClone(logo, photo, mask, center, cv2.MIXED_CLONE)
+            """, note="Poisson blending without face landmarks is image editing"),
     )
 
 

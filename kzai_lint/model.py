@@ -58,7 +58,7 @@ class FileKind(str, enum.Enum):
     JSON = "json"
     MODEL_CARD = "model_card"
     REQUIREMENTS = "requirements"
-    TABULAR = "tabular"
+    TABULAR = "tabular"  # data files (CSV, TSV, JSON Lines) and class lists (labels.txt, *.names)
     JAVASCRIPT = "javascript"  # JavaScript and TypeScript source, read as text
 
 

@@ -93,6 +93,9 @@ class BiometricModelArtefact(ArtefactLiteralRule):
         Invalid("""
             WEIGHTS = "checkpoints/res34_fair_align_multi_7_20190809.pt"
             """, line=1),
+        Invalid("""
+            ROOT = "D://DeepLearningData/AFAD-Full/"
+            """, line=1, note="the Asian Face Age Dataset"),
     )
     VALID = (
         Valid("""
@@ -101,6 +104,9 @@ class BiometricModelArtefact(ArtefactLiteralRule):
         Valid("""
             DATA = "data/celeba/img_align_celeba"
             """, note="CelebA alone (e.g. for GAN training) is not categorisation"),
+        Valid("""
+            EVENTS = "data/afad_earthquakes_2023.csv"
+            """, note="AFAD is also Turkey's disaster agency"),
     )
 
 

@@ -96,6 +96,11 @@ class BiometricCategorisationName(IdentifierRule):
             class AgeGenderEstimator:
                 pass
             """, line=2),
+        Invalid("""
+            import pickle
+            class EthnicClassifier:
+                '''Predict the ethnic class of a face embedding.'''
+            """, line=2, note="`ethnic` with a face in view"),
     )
     VALID = (
         Valid("""
@@ -120,6 +125,11 @@ class BiometricCategorisationName(IdentifierRule):
             def predict_age(dog_scan):
                 return model(dog_scan)
             """, note="no face or voice in view"),
+        Valid("""
+            import pandas as pd
+            class EthnicGroupPredictor:
+                '''Census statistics: the share of each ethnic group by district.'''
+            """, note="census statistics: no face or voice in view"),
     )
 
 

@@ -84,11 +84,16 @@ def _classify_name(name: str, parts: Callable[[], Sequence[str]]) -> FileKind | 
         if name in MODEL_CARD_NAMES or "model_cards" in parts() or "docs" in parts():
             return FileKind.MODEL_CARD
         return None
-    if suffix in (".csv", ".tsv", ".jsonl", ".ndjson") or name in LABEL_FILE_NAMES or suffix == ".names":
+    if suffix in (".csv", ".tsv", ".jsonl", ".ndjson") or is_label_file(name):
         return FileKind.TABULAR
     if suffix in SCRIPT_SUFFIXES and not name.endswith(SCRIPT_GENERATED):
         return FileKind.JAVASCRIPT
     return None
+
+
+def is_label_file(name: str) -> bool:
+    """A classifier's class-list file, by its lower-cased name (`LABEL_FILE_NAMES`, `*.names`)."""
+    return name in LABEL_FILE_NAMES or _suffix(name) == ".names"
 
 
 def _name_and_folders(relpath: str) -> tuple[str, Callable[[], list[str]]]:

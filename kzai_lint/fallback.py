@@ -146,6 +146,7 @@ def _literal_hits(
     starts = code_text.line_starts(text)
     called = {(hit.span.cell, hit.span.line) for _, hit in call_hits if hit.span is not None}
     vetoed: dict[str, bool] = {}
+    lowered: str | None = None
     out: list[tuple[Rule, Hit]] = []
     for offset, literal in code_text.string_literals(text):
         for rule in rules:
@@ -159,7 +160,8 @@ def _literal_hits(
                 continue
             code = rule.meta.code
             if code not in vetoed:
-                vetoed[code] = about_non_persons(catalogue, text.lower(), code)
+                lowered = text.lower() if lowered is None else lowered
+                vetoed[code] = about_non_persons(catalogue, lowered, code)
             if vetoed[code]:
                 continue
             capability = catalogue.capabilities[cap]

@@ -124,8 +124,9 @@ class _Patterns:
         # patterns tries every branch at every position (measured: 1.1 ms on a 4 KB file,
         # against 0.45 ms for the separate searches).
         # A pattern that is a plain (escaped) string, as a model id is, is looked for with `in`.
-        self._literals = tuple(_unescaped(p) for p in by_kind["re:"] if _LITERAL.fullmatch(p))
-        self._re = tuple(regex_cache.compile(p) for p in by_kind["re:"] if not _LITERAL.fullmatch(p))
+        plain = [_LITERAL.fullmatch(p) is not None for p in by_kind["re:"]]
+        self._literals = tuple(_unescaped(p) for p, is_plain in zip(by_kind["re:"], plain) if is_plain)
+        self._re = tuple(regex_cache.compile(p) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
         self._prose = tuple(regex_cache.compile(p, re.IGNORECASE) for p in by_kind["prose:"])
 
     def holds(self, texts: _Texts) -> bool:

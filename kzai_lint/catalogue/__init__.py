@@ -389,7 +389,7 @@ def _call(where: str, data: Mapping[str, Any]) -> CallSignal:
     )
     if "requires" in data:
         try:
-            re.compile(str(data["requires"]))
+            regex_cache.compile(str(data["requires"]))  # the pattern call_capabilities searches
         except re.error as exc:
             raise CatalogueError(f"{where}.requires: not a regular expression: {exc}") from exc
     select = None

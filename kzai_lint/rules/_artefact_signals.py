@@ -13,18 +13,15 @@ from typing import Any, Iterable, Iterator
 from kzai_lint import regex_cache
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext
+from kzai_lint.discovery import is_label_file
 from kzai_lint.model import Confidence, FileKind, Hit, Severity, Span
 from kzai_lint.rule import DocumentRule
 from kzai_lint.rules._messages import capability_message
-from kzai_lint.rules._python_signals import about_non_persons, context_allows, label_keywords, model_keywords
+from kzai_lint.rules._python_signals import about_non_persons, artefact_severity, code_label_keywords, context_allows, model_keywords
 
 
 def _rx(catalogue: Catalogue, key: str) -> re.Pattern[str]:
     return regex_cache.compile(str(catalogue.extra.get(key, "(?!x)x")), re.IGNORECASE)
-
-
-def _weaker(severity: Severity | None) -> Severity:
-    return Severity.INFO if severity is Severity.INFO else Severity.WARNING
 
 
 class ConfigSignalRule(DocumentRule):
@@ -32,10 +29,7 @@ class ConfigSignalRule(DocumentRule):
 
     def keywords(self) -> Iterable[str] | None:
         words = model_keywords(self.catalogue) | {str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ())}
-        common = self.catalogue.extra.get("label_prefilter_common", ())
-        for ls in self.catalogue.label_sets:
-            if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(label_keywords(ls, common))
+        words |= code_label_keywords(self.catalogue, self.meta.code)
         words.add("_target_")
         return words
 
@@ -98,7 +92,7 @@ class ConfigSignalRule(DocumentRule):
             anchor=".".join(str(k) for k in key_path),
             capability=capability,
             confidence=Confidence.MEDIUM,
-            severity=_weaker(self.catalogue.capabilities[capability].severity),
+            severity=artefact_severity(self.catalogue.capabilities[capability].severity),
         )
 
 
@@ -178,7 +172,7 @@ class ModelCardRule(DocumentRule):
                     anchor=f"front-matter.{top}",
                     capability=capability,
                     confidence=Confidence.MEDIUM,
-                    severity=_weaker(cat.capabilities[capability].severity),
+                    severity=artefact_severity(cat.capabilities[capability].severity),
                 )
         return None
 
@@ -246,29 +240,16 @@ _LABEL_LINE_INDEX = re.compile(r"^\s*\d+\s*[:,\t ]\s*|\s*[:,\t ]\s*\d+\s*$")
 MAX_LABEL_LINES = 2000
 
 
-def is_label_file(path: str) -> bool:
-    """A class-list file by its name (`discovery.LABEL_FILE_NAMES`, Darknet's `*.names`)."""
-    from kzai_lint.discovery import LABEL_FILE_NAMES
-
-    name = path.rsplit("/", 1)[-1].lower()
-    return name in LABEL_FILE_NAMES or (name.endswith(".names") and len(name) > len(".names"))
-
-
 class LabelFileRule(DocumentRule):
     """A classifier's class-list file (`labels.txt`, `coco.names`...) whose labels reach a label
     set of the rule's code. The file is a model's output vocabulary by its role, so a set whose
     context is `ml` needs no more; a `biometric` set still needs face or voice words in it."""
 
     def keywords(self) -> Iterable[str] | None:
-        common = self.catalogue.extra.get("label_prefilter_common", ())
-        words: set[str] = set()
-        for ls in self.catalogue.label_sets:
-            if self.catalogue.capabilities[ls.capability].code == self.meta.code:
-                words.update(label_keywords(ls, common))
-        return words
+        return code_label_keywords(self.catalogue, self.meta.code)
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
-        if not is_label_file(ctx.path):
+        if not is_label_file(ctx.path.rsplit("/", 1)[-1].lower()):
             return
         cat = self.catalogue
         lines = ctx.text.splitlines()[:MAX_LABEL_LINES]
@@ -291,7 +272,7 @@ class LabelFileRule(DocumentRule):
                 anchor="labels",
                 capability=label_set.capability,
                 confidence=Confidence.MEDIUM,
-                severity=_weaker(capability.severity),
+                severity=artefact_severity(capability.severity),
             )
             return
 
@@ -326,6 +307,6 @@ class DataColumnsRule(DocumentRule):
                     anchor="header",
                     capability=capability,
                     confidence=Confidence.MEDIUM,
-                    severity=_weaker(self.catalogue.capabilities[capability].severity),
+                    severity=artefact_severity(self.catalogue.capabilities[capability].severity),
                 )
                 return

@@ -341,7 +341,18 @@ def in_documentation_decorator(ancestors: Sequence[cst.CSTNode], catalogue: Cata
 
 
 def artefact_severity(cap_severity: Severity | None) -> Severity:
+    """An artefact names a capability without using it: never above a warning."""
     return Severity.INFO if cap_severity is Severity.INFO else Severity.WARNING
+
+
+def code_label_keywords(catalogue: Catalogue, code: str) -> set[str]:
+    """Prefilter words of every label set whose capability has `code` (`label_keywords`)."""
+    common = catalogue.extra.get("label_prefilter_common", ())
+    words: set[str] = set()
+    for ls in catalogue.label_sets:
+        if catalogue.capabilities[ls.capability].code == code:
+            words.update(label_keywords(ls, common))
+    return words
 
 
 class LabelVocabularyRule(PythonRule):

@@ -426,9 +426,10 @@ def _guard(ctx: FileContext, hit: Hit, hook_kinds: Sequence[str], settings: Any)
 
 def scan_files(files: Sequence[DiscoveredFile], plan: ScanPlan, jobs: int) -> list[FileResult]:
     """Per-file results in order: cache, prefilter, then parsing serially or in a pool (`parallel`)."""
-    from kzai_lint import parallel
+    from kzai_lint import gc_tuning, parallel
 
-    return parallel.scan_files(files, plan, jobs)
+    with gc_tuning.fewer_collections():  # a tree per file: see `gc_tuning`
+        return parallel.scan_files(files, plan, jobs)
 
 
 def run_repo_rules(plan: ScanPlan, repo: RepoIndex) -> tuple[list[Finding], list[FileError]]:

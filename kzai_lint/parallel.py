@@ -447,8 +447,13 @@ def _preload() -> None:
 
 
 def _init_worker(plan: "engine.ScanPlan") -> None:
+    """Spawned workers only scan: the collector thresholds of a scan for their whole life
+    (forked workers inherit them from the scanning parent)."""
+    from kzai_lint import gc_tuning
+
     global _PLAN
     _PLAN = plan
+    gc_tuning.raise_thresholds()
 
 
 def _work(file: "DiscoveredFile", read: Read, key: str | None, fires: bool) -> "engine.FileResult":

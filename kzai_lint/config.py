@@ -13,10 +13,22 @@ from typing import Any, Mapping
 from kzai_lint import limits
 from kzai_lint.model import Confidence, Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10
-    import tomli as tomllib
+
+def _toml() -> Any:
+    """`tomllib` (`tomli` on 3.10), imported only when a TOML file is parsed: its import
+    compiles regexes (~3 ms), and most pre-commit runs parse none (see `_names_our_table`)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10
+        import tomli as tomllib
+    return tomllib
+
+
+def _names_our_table(text: str) -> bool:
+    """Whether a pyproject.toml can hold a [tool.kzai-lint] table: the key is spelled out in
+    any form TOML allows for it (bare, quoted, dotted, inline), so a file without the word has
+    none and is not parsed (the usual pyproject, in every folder a config is looked for in)."""
+    return "kzai-lint" in text
 
 
 class KzaiLintError(Exception):
@@ -153,8 +165,15 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = pyproject.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not _names_our_table(text):
+                continue
+            tomllib = _toml()
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
                 continue
             if "kzai-lint" in (data.get("tool") or {}):
                 return pyproject
@@ -167,6 +186,7 @@ def load_settings(root: Path, config_file: Path | None = None) -> Settings:
     path = config_file if config_file is not None else find_config(root)
     if path is None:
         return Settings(root=root)
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -283,8 +303,15 @@ def read_declaration_file(root: Path) -> tuple[Path | None, Mapping[str, Any], b
         if not path.is_file():
             continue
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return path, {}, False
+        if name == "pyproject.toml" and not _names_our_table(text):
+            return path, {}, False
+        tomllib = _toml()
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
             return path, {}, False
         table = data if name == "kzai-lint.toml" else (data.get("tool") or {}).get("kzai-lint")
         if table is None:

@@ -44,6 +44,8 @@ _WS = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
+    """A saved baseline file: the findings a team accepted, matched by fingerprint on later runs."""
+
     path: Path
     display: str
     entries: tuple[BaselineEntry, ...]

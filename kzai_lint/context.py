@@ -35,6 +35,8 @@ FACT_KEYS = (
 
 @dataclass
 class FileContext:
+    """What rules see of one file: its text, parsed form, catalogue and settings, and the facts it adds."""
+
     path: str
     kind: FileKind
     text: str

@@ -28,6 +28,8 @@ _COMPOSE = re.compile(r"^(docker-)?compose([.-][\w.-]*)?\.ya?ml$")
 
 @dataclass(frozen=True)
 class Setting:
+    """An environment variable a deployment file sets (Dockerfile, compose, Kubernetes), with its line."""
+
     name: str
     value: str
     path: str  # relative to the project folder, `/`-separated

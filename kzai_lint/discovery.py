@@ -34,6 +34,8 @@ WEIGHT_SUFFIXES = {".safetensors", ".pt", ".pth", ".bin", ".onnx", ".h5", ".hdf5
 
 @dataclass(frozen=True, slots=True)
 class DiscoveredFile:
+    """A file to scan, with the kind that decides which parser and rules see it."""
+
     abspath: str
     relpath: str  # POSIX, relative to the scan root
     kind: FileKind
@@ -45,6 +47,8 @@ OUTSIDE_ROOT = "symbolic link to a file outside the scanned root; not followed, 
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
+    """What a walk of the scan roots found: files to scan, weight files, and paths kept out."""
+
     files: tuple[DiscoveredFile, ...]
     weights: tuple[str, ...]  # model weight files: recorded, never read
     all_paths: tuple[str, ...]

@@ -41,6 +41,8 @@ _UNREAD_SCRIPTS = frozenset({"binary", "too-large", "encoding"})
 
 @dataclass
 class ScanPlan:
+    """The rules, catalogue and settings of one run, shared (and pickled) by every file's scan."""
+
     rules: tuple[Rule, ...]
     catalogue: Catalogue
     settings: Any
@@ -106,6 +108,8 @@ class ScanPlan:
 
 @dataclass(frozen=True)
 class FileResult:
+    """One file's findings, errors and repository facts: plain values, picklable from pool workers and cacheable."""
+
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[FileError, ...] = ()

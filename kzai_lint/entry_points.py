@@ -33,6 +33,8 @@ _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras
 
 @dataclass(frozen=True)
 class IndexedDistribution:
+    """The distribution an indexed entry point came from, enough to name a plugin in reports."""
+
     name: str
     version: str
 

@@ -236,6 +236,8 @@ class BaselineReport:
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
+    """Everything one run found: what the reporters render and the exit code is decided from."""
+
     root: str
     findings: tuple[Finding, ...]
     errors: tuple[FileError, ...]

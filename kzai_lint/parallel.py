@@ -65,6 +65,8 @@ Read = tuple[str | None, bytes | None, Any]
 
 @dataclass(frozen=True)
 class _Job:
+    """A file queued for a worker, with what the parent already read and decided about it."""
+
     index: int
     file: "DiscoveredFile"
     read: Read

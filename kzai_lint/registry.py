@@ -239,6 +239,8 @@ def load_entry_point(ep: metadata.EntryPoint) -> RulePack:
 
 @dataclass
 class _State:
+    """Process-wide registry state: entry points read once, injected packs, validated catalogues."""
+
     rule_eps: list[Sequence[metadata.EntryPoint]] = field(default_factory=list)
     reporter_eps: list[Sequence[metadata.EntryPoint]] = field(default_factory=list)
     injected: list[RulePack] = field(default_factory=list)

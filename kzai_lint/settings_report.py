@@ -45,6 +45,8 @@ _CLI_FLAGS = {"select": "--select", "ignore": "--ignore", "baseline": "--baselin
 
 @dataclass(frozen=True, slots=True)
 class SettingRow:
+    """One effective setting and where its value came from, for `kzai-lint config`."""
+
     key: str
     value: Any
     source: str  # "default", "<config file>:<key>" or "CLI --flag"
@@ -52,6 +54,8 @@ class SettingRow:
 
 @dataclass(frozen=True, slots=True)
 class SettingsView:
+    """The effective settings for one path, as `kzai-lint config` shows them."""
+
     path: str
     config: str | None
     rows: tuple[SettingRow, ...]

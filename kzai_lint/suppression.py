@@ -55,6 +55,8 @@ _QUOTE_OPENERS = frozenset(":[{,=-?")
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
+    """A `# kzai: ignore[...]` comment with its reason and the lines it covers."""
+
     codes: tuple[str, ...]
     reason: str
     line: int
@@ -77,6 +79,8 @@ class SuppressionProblem:
 
 @dataclass(frozen=True, slots=True)
 class _Directive:
+    """The codes and reason of one suppression comment, before its lines are known."""
+
     codes: tuple[str, ...]
     reason: str
     file_level: bool

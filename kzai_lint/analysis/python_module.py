@@ -65,6 +65,8 @@ MISSING = _MISSING
 
 @dataclass(slots=True)
 class StringLiteral:
+    """A string constant with where it sits (scope, ancestors): model ids and label words hide in them."""
+
     value: str
     node: cst.CSTNode
     scope: str
@@ -84,6 +86,8 @@ class Collection:
 
 @dataclass(slots=True)
 class FunctionInfo:
+    """A function definition with its decorators: guards and tool registrations are read from them."""
+
     node: cst.FunctionDef
     qualname: str
     decorators: tuple[cst.Decorator, ...]

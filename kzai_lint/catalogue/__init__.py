@@ -32,6 +32,8 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CodeInfo:
+    """What a finding code (KZ3xx...) means: its Article 17 clause, title and default severity."""
+
     code: str
     clause: str | None  # None for KZ0xx: about kzai-lint's own inputs, not an Article 17 clause
     title: str
@@ -42,6 +44,8 @@ class CodeInfo:
 
 @dataclass(frozen=True, slots=True)
 class Capability:
+    """A regulated capability (emotion recognition, face swap...) that signals point to, with its code."""
+
     name: str
     code: str
     does: str
@@ -69,6 +73,8 @@ class ArgRef:
 
 @dataclass(frozen=True, slots=True)
 class CallSignal:
+    """A library call (by qualified name) and the capabilities it gives, maybe only with some arguments."""
+
     name: str
     role: str
     capabilities: tuple[str, ...] = ()
@@ -88,6 +94,8 @@ class CallSignal:
 
 @dataclass(frozen=True, slots=True)
 class ModelPattern:
+    """A model-id or weight-file pattern; `loader_only` ones count only as a loading call's argument."""
+
     regex: re.Pattern[str]
     capability: str
     loader_only: bool = False
@@ -95,6 +103,8 @@ class ModelPattern:
 
 @dataclass(frozen=True, slots=True)
 class DatasetSignal:
+    """A data set whose use implies a capability (FER2013: emotion recognition)."""
+
     name: str
     regex: re.Pattern[str]
     capability: str
@@ -103,6 +113,8 @@ class DatasetSignal:
 
 @dataclass(frozen=True, slots=True)
 class LabelSet:
+    """A label vocabulary (emotions, races...) that a class list must overlap by `min` terms."""
+
     name: str
     capability: str
     min: int
@@ -112,6 +124,8 @@ class LabelSet:
 
 @dataclass(frozen=True, slots=True)
 class ModelMatch:
+    """The capability a string names as a model, and whether it named an exact catalogued id."""
+
     capability: str
     exact: bool
     source: str
@@ -119,6 +133,8 @@ class ModelMatch:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """All detection knowledge as data (libraries, model ids, data sets, label sets), so rules hold no lists."""
+
     codes: Mapping[str, CodeInfo]
     capabilities: Mapping[str, Capability]
     calls: tuple[CallSignal, ...]

@@ -18,6 +18,8 @@ __all__ = ["SavedResult", "load_saved", "warning_text"]
 
 @dataclass(frozen=True, slots=True)
 class SavedResult:
+    """A saved JSON report read back for rendering, with what the run that wrote it recorded."""
+
     result: RunResult
     tool_version: str
     catalogue_version: str | None

@@ -30,6 +30,8 @@ _RUNNER_KEYS = {"name", "tools", "runs_code", "when", "unless", "requires_kwargs
 
 @dataclass(frozen=True, slots=True)
 class AgentRunner:
+    """A call that runs an LLM agent, and where its tools and approval switches are passed."""
+
     match: CallMatcher
     tools: ArgRef | None = None
     runs_code: str = ""
@@ -43,6 +45,8 @@ class AgentRunner:
 
 @dataclass(frozen=True)
 class AgentSignals:
+    """The catalogue's agent knowledge, indexed for call lookup once per catalogue."""
+
     runners: CallIndex[AgentRunner]
     tools: CallIndex[str]  # effectful ready-made tool -> what it does
     wrappers: CallIndex[ArgRef]  # tool wrapper -> the argument holding the function

@@ -37,6 +37,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Card:
+    """A model card or README as the declaration rules read it: front matter and body."""
+
     path: str
     meta: Mapping[str, Any]
     doc: Any

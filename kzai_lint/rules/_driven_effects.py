@@ -38,6 +38,8 @@ class DrivenEffect:
 
 @dataclass(frozen=True)
 class EffectSignals:
+    """Everything that makes a model-driven effect: sinks, outputs, agents, and human-review words."""
+
     runtime: RuntimeCatalogue
     outputs: OutputSignals
     agents: AgentSignals

@@ -29,6 +29,8 @@ _KINDS = {"http", "hosted_api", "hub", "telemetry", "tunnel", "socket"}
 
 @dataclass(frozen=True, slots=True)
 class ArgRef:
+    """Where a call takes a value: by keyword, or by position when passed positionally."""
+
     arg: str
     position: int | None = None
 
@@ -91,6 +93,8 @@ class CallIndex(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class NetworkSignal:
+    """A call that reaches the network (a hub download, an API client), with where its URL or id is."""
+
     match: CallMatcher
     kind: str
     role: str = "operation"
@@ -121,6 +125,8 @@ class EffectSink:
 
 @dataclass(frozen=True, slots=True)
 class LocalHosts:
+    """Hosts that count as local (loopback, private networks, named services), so local mode is not flagged."""
+
     names: frozenset[str]
     suffixes: tuple[str, ...]
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]

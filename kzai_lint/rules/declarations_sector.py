@@ -33,6 +33,8 @@ _NOTEBOOK = (
 
 @dataclass(frozen=True)
 class Sector:
+    """A sector of high-risk use (health, hiring...) and the evidence that a repository serves it."""
+
     name: str
     what: str
     modules: frozenset[str]

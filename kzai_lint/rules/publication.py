@@ -21,6 +21,8 @@ CLOSED = '[tool.kzai-lint.system]\nrisk = "medium"\nautonomy = "low"\nmode = "cl
 
 @dataclass(frozen=True)
 class PublicationCall:
+    """A call that publishes a model openly (push to a hub), with the conditions that make it public."""
+
     match: CallMatcher
     what: str
     when: Mapping[str, Any] | None

@@ -23,6 +23,8 @@ _KEYS = frozenset({"name", "keywords", "pattern", "requires", "unless", "capabil
 
 @dataclass(frozen=True)
 class ScriptSignal:
+    """A capability recognised in JavaScript/TypeScript text, with the words that gate the search."""
+
     name: str
     keywords: tuple[str, ...]
     pattern: re.Pattern[str]

@@ -35,6 +35,8 @@ _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 @dataclass
 class PythonSource:
+    """A parsed Python file (or notebook's code) with its facts; positions are computed on first need."""
+
     path: str
     text: str
     facts: PythonModule

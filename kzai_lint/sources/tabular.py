@@ -23,6 +23,8 @@ _DELIMITERS = ",;\t|"
 
 @dataclass(frozen=True, slots=True)
 class TableHeader:
+    """The header and first rows of a CSV/TSV/JSONL file: label columns show what a data set is for."""
+
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     delimiter: str  # "" for JSON Lines

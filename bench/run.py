@@ -13,7 +13,7 @@ one rule), and fixit (`fixit lint`, its built-in rules) when a `fixit` is on PAT
 the extra because it parses every file with libcst and its metadata (minutes on the default
 tree) and wants its own virtualenv (`python -m venv /tmp/fixit && /tmp/fixit/bin/pip install
 fixit`, then `PATH=$PATH:/tmp/fixit/bin python bench/run.py`). A worst-case tree where every file passes the prefilter compares kzai-lint with plain
-`libcst.parse_module` on two workers. Wall time is the median of `--repeat` runs; CPU time
+`libcst.parse_module` on two workers (the two run in turns, `--repeat` times each). Wall time is the median of `--repeat` runs; CPU time
 (user + system, workers included) and peak RSS (largest single process) come from `wait4`.
 
 kzai-lint runs with its built-in rules only (KZAI_LINT_DISABLE_PLUGIN_AUTOLOAD=1), so figures do
@@ -97,6 +97,19 @@ def measure(name: str, cmd: list[str], repeat: int, env: dict[str, str], cwd: Pa
         run_once(cmd, cwd, env, sample)
     print(f"  {name:<44} {sample.wall:8.3f} s wall {sample.cpu:8.3f} s CPU {sample.rss_mib:7.1f} MiB" + (f"  [{sample.failed}]" if sample.failed else ""), flush=True)
     return sample
+
+
+def measure_alternating(runs: list[tuple[str, list[str], Path | None]], repeat: int, env: dict[str, str]) -> list[Sample]:
+    """`measure` for commands compared with each other, run in turns (A, B, A, B...): the
+    machine's speed drifts between minutes, and a ratio of two medians taken apart drifts
+    with it."""
+    samples = [Sample(name) for name, _, _ in runs]
+    for _ in range(repeat):
+        for (_, cmd, cwd), sample in zip(runs, samples):
+            run_once(cmd, cwd, env, sample)
+    for sample in samples:
+        print(f"  {sample.name:<44} {sample.wall:8.3f} s wall {sample.cpu:8.3f} s CPU {sample.rss_mib:7.1f} MiB" + (f"  [{sample.failed}]" if sample.failed else ""), flush=True)
+    return samples
 
 
 def peer(name: str) -> str | None:
@@ -245,16 +258,19 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
 
     print("\nkzai-lint")
     s: dict[str, Sample] = {}
-    s["startup"] = measure("python -c pass (interpreter start-up)", [PY, "-c", "pass"], quick, env, cwd=work)
     s["version"] = measure("kzai-lint --version", [PY, "-m", "kzai_lint", "--version"], quick, env, cwd=work)
     s["cold"] = measure("cold, no cache, default --jobs", [*KZAI, str(tree), "--no-cache", "--exit-zero"], once, env, cwd=work)
     s["cold1"] = measure("cold, no cache, --jobs 1", [*KZAI, str(tree), "--no-cache", "--jobs", "1", "--exit-zero"], once, env, cwd=work)
     s["fill"] = measure("cold, filling the cache", [*KZAI, str(tree), "--cache-dir", str(cache), "--exit-zero"], once, env, before=lambda: shutil.rmtree(cache, ignore_errors=True), cwd=work)
     s["warm"] = measure("warm, unchanged tree from the cache", [*KZAI, str(tree), "--cache-dir", str(cache), "--exit-zero"], quick, env, cwd=work)
+    # Start-up and the pre-commit runs in turns: their goals are differences between them.
+    short = [("python -c pass (interpreter start-up)", [PY, "-c", "pass"], work)]
     if none:
-        s["pc_none"] = measure(f"pre-commit, {len(none)} files no rule can match", [*KZAI, *none, "--no-cache", "--exit-zero"], quick, env, cwd=tree)
+        short.append((f"pre-commit, {len(none)} files no rule can match", [*KZAI, *none, "--no-cache", "--exit-zero"], tree))
     if parse:
-        s["pc_all"] = measure(f"pre-commit, {len(parse)} files that all need libcst", [*KZAI, *parse, "--no-cache", "--exit-zero"], quick, env, cwd=tree)
+        short.append((f"pre-commit, {len(parse)} files that all need libcst", [*KZAI, *parse, "--no-cache", "--exit-zero"], tree))
+    for key, sample in zip(["startup", *(["pc_none"] if none else []), *(["pc_all"] if parse else [])], measure_alternating(short, quick, env)):
+        s[key] = sample
 
     print("\npeers (same tree)")
     skipped = []
@@ -274,8 +290,11 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
         worst = work / "worst"
         corpus.generate_worst_case(worst, args.worst_files)
         print(f"\nworst case: {args.worst_files} Python files, every one passes the prefilter")
-        s["worst"] = measure("kzai-lint --jobs 2, no cache", [*KZAI, str(worst), "--no-cache", "--jobs", "2", "--exit-zero"], once, env, cwd=work)
-        s["worst_parse"] = measure("libcst.parse_module only, 2 workers", [PY, "-c", _PARSE_ONLY, str(worst)], once, env, cwd=work)
+        s["worst"], s["worst_parse"] = measure_alternating(
+            [("kzai-lint --jobs 2, no cache", [*KZAI, str(worst), "--no-cache", "--jobs", "2", "--exit-zero"], work),
+             ("libcst.parse_module only, 2 workers", [PY, "-c", _PARSE_ONLY, str(worst)], work)],
+            quick, env,
+        )
 
     report(s, skipped, broad, none, parse)
     return 0

@@ -42,6 +42,38 @@ def test_parameter_shadows_import() -> None:
     assert site.qualname is None  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("source", "qualname"),
+    [
+        ("from fer import FER\ndef f(d: FER):\n    d.detect_emotions(x)", "fer.FER.detect_emotions"),
+        ("import fer\ndef f(d: fer.FER | None = None):\n    d.detect_emotions(x)", "fer.FER.detect_emotions"),
+        ("from typing import Optional\nfrom fer import FER\ndef f(d: Optional[FER]):\n    d.detect_emotions(x)", "fer.FER.detect_emotions"),
+        ("from fer import FER\ndef f(d: 'FER'):\n    d.detect_emotions(x)", "fer.FER.detect_emotions"),
+        ("from fer import FER\nclass A:\n    d: FER\n    def run(self):\n        self.d.detect_emotions(x)", "fer.FER.detect_emotions"),
+        ("from fer import FER\nclass A:\n    def __init__(self, d: FER):\n        self.d = d\n    def run(self):\n        self.d.detect_emotions(x)", "fer.FER.detect_emotions"),
+        ("from fer import FER\nd: FER\nd.detect_emotions(x)", "fer.FER.detect_emotions"),
+    ],
+)
+def test_annotated_names_are_objects_of_their_class(source: str, qualname: str) -> None:
+    """A typed parameter or attribute stands for an object built elsewhere (another module)."""
+    assert [c.qualname for c in analyse(cst.parse_module(source), "pkg.mod").calls if c.display.endswith("detect_emotions")] == [qualname]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from fer import FER\ndef f(d: list[FER]):\n    d.detect_emotions(x)",
+        "from fer import FER\ndef f(*d: FER):\n    d.detect_emotions(x)",
+        "from fer import FER\ndef f(**d: FER):\n    d.detect_emotions(x)",
+        "def f(d: FER):\n    d.detect_emotions(x)",
+        "from fer import FER\ndef f(d: 'FER | Other'):\n    d.detect_emotions(x)",
+        "import fer\nlimit = 3\ndef f(d: limit):\n    d.detect_emotions(x)",
+    ],
+)
+def test_annotations_that_name_no_single_known_class_type_nothing(source: str) -> None:
+    assert [c.qualname for c in analyse(cst.parse_module(source), "pkg.mod").calls if c.display.endswith("detect_emotions")] == [None]
+
+
 def test_literal_arguments() -> None:
     src = 'MODEL = "a/b"\nACTIONS = ("emotion", "race")\nf(1, MODEL, actions=ACTIONS, n=-2, flag=True, d={"k": [1, 2]}, v=var)\n'
     site = calls(src)["f"]

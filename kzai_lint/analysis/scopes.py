@@ -8,6 +8,7 @@ the facts on top of it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +123,8 @@ class ScopeVisitor(Visitor):
         scope = _Scope(name)
         for param in _params(node.params):
             scope.names[param] = None
+        for param in _annotated_params(node.params):  # resolved here, where the def is written
+            scope.names[param.name.value] = self.annotated(param.annotation.annotation)  # type: ignore[union-attr]
         self.scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -154,9 +157,48 @@ class ScopeVisitor(Visitor):
             self._assign(target.target, binding, node.value)
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        """`x: T = value` binds what the value gives; with no value (`model: Xtts` in a class
+        body or before a branch) or one we cannot follow, the annotation's type."""
         node = original_node
-        if node.value is not None:
-            self._assign(node.target, self.binding_of(node.value), node.value)
+        binding = self.binding_of(node.value) if node.value is not None else None
+        if binding is None:
+            binding = self.annotated(node.annotation.annotation)
+        if node.value is not None or binding is not None:
+            self._assign(node.target, binding, node.value or node.annotation.annotation)
+        if binding is not None and self.scopes[-1].is_class and self.class_attrs and isinstance(node.target, cst.Name):
+            self.class_attrs[-1][node.target.value] = binding  # a declared attribute: `self.model`
+
+    def annotated(self, annotation: cst.BaseExpression) -> Binding | None:
+        """An object of the annotated class: `model: Xtts`, `Optional[Xtts]`, `Xtts | None`,
+        `"Xtts"`. Containers (`list[Xtts]`) and unresolved names give nothing, so a method called
+        on a typed parameter resolves as if the object had been built here (`model.get_...`)."""
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            sides = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+            return self.annotated(sides[0]) if len(sides) == 1 else None
+        if isinstance(annotation, cst.Subscript):
+            wrapper = self.resolve(annotation.value) or dotted_name(annotation.value)
+            if wrapper.rsplit(".", 1)[-1] not in ("Optional", "Union", "Annotated"):
+                return None
+            inner = [el.slice.value for el in annotation.slice if isinstance(el.slice, cst.Index) and not _is_none(el.slice.value)]
+            if wrapper.endswith("Annotated"):
+                inner = inner[:1]
+            return self.annotated(inner[0]) if len(inner) == 1 else None
+        if isinstance(annotation, cst.SimpleString):
+            text = literal_value(annotation, self.lookup)
+            if not isinstance(text, str) or not _DOTTED.fullmatch(text.strip()):
+                return None
+            head, _, rest = text.strip().partition(".")
+            found = self.lookup(head)
+            if found is None or found.kind != "name":
+                return None
+            return Binding("instance", f"{found.qualname}.{rest}" if rest else found.qualname)
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            qual = self.resolve(annotation)
+            found = self._binding_for_expr(annotation)
+            if qual is None or (found is not None and found.kind != "name"):
+                return None
+            return Binding("instance", qual)
+        return None
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name):
@@ -236,6 +278,20 @@ class ScopeVisitor(Visitor):
     def literal(self, expr: cst.BaseExpression) -> Any:
         """Evaluate literal constants, collections of them and names bound to them."""
         return literal_value(expr, self.lookup)
+
+
+def _annotated_params(params: cst.Parameters) -> list[cst.Param]:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    found.extend(star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param))
+    # `*args: T` is a tuple of T and `**kwargs: T` a dict: not a T
+    return [p for p in found if p.annotation is not None and p.star not in ("*", "**")]
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def _params(params: cst.Parameters) -> list[str]:

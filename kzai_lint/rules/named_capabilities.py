@@ -101,6 +101,13 @@ class BiometricCategorisationName(IdentifierRule):
             class EthnicClassifier:
                 '''Predict the ethnic class of a face embedding.'''
             """, line=2, note="`ethnic` with a face in view"),
+        Invalid("""
+            import cv2
+            class RaceModel:
+                def detect_race(self, img):
+                    faces = self.crop_face(img)
+                    return [self.net(face).argmax() for face in faces]
+            """, line=3, note="`detect_race` on face crops"),
     )
     VALID = (
         Valid("""
@@ -109,6 +116,12 @@ class BiometricCategorisationName(IdentifierRule):
             def detect_race_condition(lock):
                 return lock.locked()
             """, note="a race condition"),
+        Valid("""
+            import threading
+            def detect_race(trace):
+                '''Report two unsynchronised writes to one address in a thread trace.'''
+                return [w for w in trace if w.unlocked]
+            """, note="a data-race detector: no face or voice in view"),
         Valid("""
             import pandas as pd
             def predict_price(df):
@@ -165,6 +178,11 @@ class SyntheticMediaName(IdentifierRule):
                 def __init__(self, model_path):
                     self.model = load(model_path)
             """, line=3),
+        Invalid("""
+            import onnxruntime
+            class LivePortraitWrapper:
+                pass
+            """, line=2, note="LivePortrait: a portrait animated by a driving face"),
     )
     VALID = (
         Valid("""

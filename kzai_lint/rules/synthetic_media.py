@@ -71,6 +71,25 @@ class SyntheticMediaCall(CatalogueCallRule):
             latents = model.get_conditioning_latents(audio_path=["reference.wav"])
             """, line=4, note="XTTS speaker latents from a reference recording, without TTS.api"),
         Invalid("""
+            from TTS.tts.models.xtts import Xtts
+
+            class SpeakerBank:
+                def __init__(self, model: Xtts):
+                    self.model = model
+
+                def embed(self, wav):
+                    return self.model.get_conditioning_latents(audio_path=wav)
+            """, line=8, note="the model's type from a parameter annotation; built in another module"),
+        Invalid("""
+            import roop.core
+            from roop.processors.frame import face_swapper
+            swapper = face_swapper.get_face_swapper()
+            """, line=3, note="roop's face-swapper frame processor, driven by a front-end"),
+        Invalid("""
+            from modules.processors.frame import face_swapper as frame_face_swapper
+            result = frame_face_swapper.swap_face(source_face, target_face, temp_frame)
+            """, line=2, note="Deep-Live-Cam (roop's layout)"),
+        Invalid("""
             from demo import load_checkpoints, make_animation
             generator, kp_detector = load_checkpoints(config_path="config/vox-256.yaml", checkpoint_path=ckpt)
             frames = make_animation(source_image, driving_video, generator, kp_detector, relative=True)
@@ -115,6 +134,16 @@ class SyntheticMediaCall(CatalogueCallRule):
             import insightface
             app = insightface.app.FaceAnalysis(name="buffalo_l")
             """, note="face analysis alone is not a face swap"),
+        Valid("""
+            from TTS.tts.models.xtts import Xtts
+
+            def speak(model: Xtts, text: str, speakers: list[Xtts]):
+                return model.inference(text, "en", gpt_cond_latent=None, speaker_embedding=None)
+            """, note="an annotated model used with stored latents: only reference recordings clone"),
+        Valid("""
+            from roop.processors.frame import face_enhancer
+            frame = face_enhancer.process_frame(None, None, frame)
+            """, note="roop's face enhancer alone restores faces; it swaps none"),
         Valid("""
             import cv2
             poster = cv2.seamlessClone(logo, photo, mask, center, cv2.MIXED_CLONE)
@@ -164,6 +193,12 @@ class SyntheticModelArtefact(ArtefactLiteralRule):
             import os
             os.system("python inference.py --checkpoint_path checkpoints/wav2lip_gan.pth --face in.mp4 --audio in.wav")
             """, line=2, note="a weight file named in a shell command"),
+        Invalid("""
+            WEIGHTS = {
+                "appearance": "weights/appearance_feature_extractor.onnx",
+                "warping": "weights/warping_spade.onnx",
+            }
+            """, line=2, note="LivePortrait's networks: a portrait driven by another face's motion"),
     )
     VALID = (
         Valid("""

@@ -97,7 +97,7 @@ class ConfigSignalRule(DocumentRule):
 
 
 # Words every card tag, prose phrase, data set or model signal needs (prefilter; `*` = anywhere).
-_CARD_WORDS = ("*emotion", "affect", "expression", "facial", "fer", "ser", "race", "ethnic", "religio", "political",
+CARD_WORDS = ("*emotion", "affect", "expression", "facial", "fer", "ser", "race", "ethnic", "religio", "political",
                "sexual", "gender", "age", "*fake", "swap", "*faceswap", "clon", "voice", "lip", "talking", "portrait",
                "reenact", "face", "audio", "speech", "fairface", "utk")
 
@@ -106,7 +106,7 @@ class ModelCardRule(DocumentRule):
     """Model-card front matter (tags, pipeline_tag, datasets, base_model) and prose."""
 
     def keywords(self) -> Iterable[str] | None:
-        words = set(_CARD_WORDS) | model_keywords(self.catalogue)
+        words = set(CARD_WORDS) | model_keywords(self.catalogue)
         words.update(str(w).lower() for w in self.catalogue.extra.get("dataset_keywords", ()))
         return words
 
@@ -177,11 +177,9 @@ class ModelCardRule(DocumentRule):
         return None
 
     def _prose_hit(self, card: Any) -> Hit | None:
-        from kzai_lint.sources.markdown import is_negated, section_is_out_of_scope, split_sentences
+        from kzai_lint.sources.markdown import section_is_out_of_scope
 
         cat = self.catalogue
-        phrases = [(regex_cache.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in cat.extra.get("prose", ())]
-        exclude = _rx(cat, "prose_exclude")
         whole = " ".join(p.text for p in card.paragraphs).lower()
         # Emotion words in a card about music, games or speech synthesis describe those (KZ306 only:
         # voice cloning and lip-sync cards always speak of TTS and vocoders), unless the card also
@@ -191,7 +189,7 @@ class ModelCardRule(DocumentRule):
             return None  # a list of papers or resources about the field, not a system
         emotion_vetoed = len(cat.not_person_context.findall(whole)) >= 2 and about_non_persons(cat, whole)
         # A card about detecting deepfakes names them without making them (KZ307 only).
-        detects_fakes = len(_rx(cat, "synthetic_detection_context").findall(whole)) >= 2
+        detects_fakes = len(synthetic_detection_context(cat).findall(whole)) >= 2
         for para in card.paragraphs:
             if para.kind in ("code", "html-comment", "table") or section_is_out_of_scope(para.heading_path):
                 continue
@@ -199,29 +197,52 @@ class ModelCardRule(DocumentRule):
                 continue  # a top-level title states what the project is; sub-headings do not
             text = _mask_inline(_IN_PAGE_LINK.sub("", para.text))
             para_vetoed = emotion_vetoed or about_non_persons(cat, text.lower())
-            for sentence, offset in split_sentences(text):
-                if exclude.search(sentence):
-                    continue
-                for rx, capability in phrases:
-                    code = cat.capabilities[capability].code
-                    if code != self.meta.code or (code == "KZ306" and para_vetoed) or (code == "KZ307" and detects_fakes):
-                        continue
-                    m = rx.search(sentence)
-                    if m is None or is_negated(sentence, m.start()):
-                        continue
-                    line = para.line + para.text[: offset + m.start()].count("\n")
-                    original = para.text[offset : offset + len(sentence)]
-                    what = f"Model card prose \"{original[m.start():m.end()]}\""
-                    return Hit(
-                        span=Span(line, 1, line, 1),
-                        message=capability_message(cat, self.meta.code, what, capability) + " (prose only: information)",
-                        evidence=" ".join(original.split())[:200],
-                        anchor=" > ".join(para.heading_path),
-                        capability=capability,
-                        confidence=Confidence.LOW,
-                        severity=Severity.INFO,
-                    )
+            found = prose_capability(cat, self.meta.code, text, emotion_vetoed=para_vetoed, detects_fakes=detects_fakes)
+            if found is None:
+                continue
+            capability, offset, sentence, m = found
+            line = para.line + para.text[: offset + m.start()].count("\n")
+            original = para.text[offset : offset + len(sentence)]
+            what = f"Model card prose \"{original[m.start():m.end()]}\""
+            return Hit(
+                span=Span(line, 1, line, 1),
+                message=capability_message(cat, self.meta.code, what, capability) + " (prose only: information)",
+                evidence=" ".join(original.split())[:200],
+                anchor=" > ".join(para.heading_path),
+                capability=capability,
+                confidence=Confidence.LOW,
+                severity=Severity.INFO,
+            )
         return None
+
+
+def synthetic_detection_context(catalogue: Catalogue) -> re.Pattern[str]:
+    """Words of a text about detecting deepfakes (two or more: it names fakes without making them)."""
+    return _rx(catalogue, "synthetic_detection_context")
+
+
+def prose_capability(catalogue: Catalogue, code: str, text: str, *, emotion_vetoed: bool = False, detects_fakes: bool = False) -> tuple[str, int, str, re.Match[str]] | None:
+    """The first sentence of `text` that states a capability of `code` in the catalogue's prose
+    phrases: (capability, the sentence's offset, the sentence, the match). Sentences with an
+    exclusion phrase (sentiment, deepfake detection, horse races) or a negation before the
+    phrase do not count; `emotion_vetoed` (music, games, speech synthesis) switches KZ306 off,
+    `detects_fakes` KZ307."""
+    from kzai_lint.sources.markdown import is_negated, split_sentences
+
+    if (code == "KZ306" and emotion_vetoed) or (code == "KZ307" and detects_fakes):
+        return None
+    phrases = [(regex_cache.compile(p["pattern"], re.IGNORECASE), p["capability"]) for p in catalogue.extra.get("prose", ()) if catalogue.capabilities[p["capability"]].code == code]
+    if not phrases:
+        return None
+    exclude = _rx(catalogue, "prose_exclude")
+    for sentence, offset in split_sentences(text):
+        if exclude.search(sentence):
+            continue
+        for rx, capability in phrases:
+            m = rx.search(sentence)
+            if m is not None and not is_negated(sentence, m.start()):
+                return capability, offset, sentence, m
+    return None
 
 
 # A link to a heading of the same page (`[Emotion Recognition](#emotion-recognition)`): a table

@@ -33,9 +33,15 @@ class AppTextRule(PythonRule):
         return CARD_WORDS
 
     def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
-        """An import of an app or command-line library, and a word card prose needs."""
+        """An import of an app or command-line library, and a phrase of this code's card prose
+        somewhere in the file: `argparse` and words such as `face` or `age` are in most training
+        scripts, a sentence that states a capability in few."""
         roots = {str(entry["name"]).split(".", 1)[0].lower() for entry in self._entries}
-        return [(tuple(sorted(CARD_WORDS)), *import_requirement(roots))]
+        cat = self.catalogue
+        phrases = tuple(f"prose:{p['pattern']}" for p in cat.extra.get("prose", ()) if cat.capabilities[p["capability"]].code == self.meta.code)
+        if not roots or not phrases:
+            return []
+        return [(*import_requirement(roots), phrases)]
 
     @functools.cached_property
     def _entries(self) -> list[dict[str, Any]]:

@@ -156,7 +156,7 @@ def _broken_python(repo: HostileRepo) -> None:
     write(root, "app/one_error.py", f"from deepface import DeepFace as DF\n\ndef ok(frame):\n    return DF.analyze(frame, actions=['emotion'])\n\ndef broken(:\n    pass\n")
     repo.errors["app/one_error.py"] = "parse-error"
     repo.findings.add(("app/one_error.py", 4))
-    write(root, "legacy/tabs.py", "import deepface\ndef f():\n\tif x:\n        pass\n")
+    write(root, "legacy/tabs.py", "import deepface\n# frames go to deepface.DeepFace.analyze in the worker\ndef f():\n\tif x:\n        pass\n")
     repo.errors["legacy/tabs.py"] = "parse-error"
 
 

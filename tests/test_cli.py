@@ -72,7 +72,7 @@ def test_unknown_config_key_exit_2_names_file_and_key(make_repo: Callable[..., P
 
 
 def test_json_contract_fields(make_repo: Callable[..., Path]) -> None:
-    root = make_repo({"app/camera.py": EMOTION, "broken.py": "import deepface\ndef f(:\n"})
+    root = make_repo({"app/camera.py": EMOTION, "broken.py": "import deepface\ndef f(:\n    pass  # frames go to deepface.DeepFace.analyze\n"})
     code, out, _ = run(["check", str(root), "--format", "json", "--select", "KZ306"])
     assert code == 1
     data = json.loads(out)

@@ -26,6 +26,6 @@ def test_exported_script_with_magics_is_analysed(make_repo: Callable[..., Path])
 
 
 def test_real_syntax_error_is_still_reported(make_repo: Callable[..., Path]) -> None:
-    root = make_repo({"broken.py": "!pip install deepface\nfrom deepface import DeepFace\ndef f(:\n"})
+    root = make_repo({"broken.py": "!pip install deepface\nfrom deepface import DeepFace\ndef f(:\n    pass  # DeepFace.analyze comes later\n"})
     result = check([root], select=["KZ306"], jobs=1)
     assert [(e.path, e.kind) for e in result.errors] == [("broken.py", "parse-error")]

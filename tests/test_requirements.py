@@ -263,7 +263,19 @@ def test_an_import_word_is_a_whole_module_name() -> None:
     rules = {r.meta.id: r(load()) for r in builtin_rules()}
     gate = RequirementFilter(rules["KZ306/library-call"].requirements_for(None, FileKind.PYTHON))
     assert not gate.may_match("from .feature_extraction_utils import FeatureExtractionMixin\nimport feature_tools\n")
-    assert gate.may_match("import numpy as np, feat\n")
+    assert gate.may_match("import numpy as np, feat\ndetector = feat.Detector()\n")
+
+
+def test_a_library_call_needs_the_called_name_as_well_as_the_import() -> None:
+    """`cv2` is imported by every image script; `cv2.seamlessClone` is called in few. A name
+    resolved through an import is spelled in the file (import, alias or call), so its last part
+    is a word of the file."""
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    gate = RequirementFilter(rules["KZ307/library-call"].requirements_for(None, FileKind.PYTHON))
+    assert not gate.may_match("import cv2\nimg = cv2.imread('a.png')\ncv2.imwrite('b.png', img)\n")
+    assert gate.may_match("import cv2\nout = cv2.seamlessClone(src, dst, mask, center, cv2.NORMAL_CLONE)\n")
+    assert gate.may_match("from cv2 import seamlessClone as blend\n")
+    assert gate.may_match("from roop.processors.frame import face_swapper\n")
 
 
 def test_dark_patterns_need_a_technique_as_whole_tokens() -> None:

@@ -112,7 +112,7 @@ class CatalogueCallRule(PythonRule):
         `expression`, `voice`) are in many files of any large ML repository."""
         if type(self).keywords is not CatalogueCallRule.keywords:
             return super().requirements_for(settings, kind)  # a rule with words of its own
-        plain: set[str] = set()
+        plain: dict[str, set[str]] = {}  # root module -> the called names' last spelled parts
         loaders: set[str] = set()
         for sig in self.catalogue.calls:
             if not self._signal_may_report(sig):
@@ -120,10 +120,16 @@ class CatalogueCallRule(PythonRule):
             root = sig.name.split(".", 1)[0].lower()
             if "*" in root:
                 return None
-            (loaders if sig.model_arg is not None and not sig.capabilities and sig.select is None else plain).add(root)
+            if sig.model_arg is not None and not sig.capabilities and sig.select is None:
+                loaders.add(root)
+            else:
+                plain.setdefault(root, set()).add(last_spelled_part(sig.name))
         alternatives: list[tuple[tuple[str, ...], ...]] = []
-        if plain:
-            alternatives.append(import_requirement(plain))
+        # Per imported root, the name called: `cv2` is imported by every image script, `cv2.seamlessClone`
+        # is called in few, and a resolved name's parts are all spelled in the file (in the import,
+        # the alias chain or the call), so its last one is a word of the file.
+        for root, lasts in sorted(plain.items()):
+            alternatives.append((*import_requirement([root]), tuple(sorted(lasts))))
         if loaders:
             values = tuple(f"re:{p}" for p in self.catalogue.value_patterns(loader=True))
             alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_requirement(loaders)[1], values))
@@ -178,6 +184,13 @@ class CatalogueCallRule(PythonRule):
                 ctx.add_fact("capability", cap, self.meta.code, hit.span.line if hit.span else None, "S1", confidence.value)
                 yield hit
                 break
+
+
+def last_spelled_part(name: str) -> str:
+    """The last part of a catalogue call name that is not a wildcard, lower-cased
+    (`roop.*.face_swapper.*` -> `face_swapper`): a word every file that calls it holds."""
+    parts = [part for part in name.split(".") if part != "*"]
+    return parts[-1].lower()
 
 
 def import_words(roots: Iterable[str]) -> tuple[str, ...]:

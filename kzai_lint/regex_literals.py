@@ -8,8 +8,9 @@ and one group of plain alternatives); anything else gives None, and the caller d
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["required_words"]
+__all__ = ["necessary_literals", "required_words", "solid_pieces"]
 
 _SHAPE = re.compile(r"(?:\(\?<!\[[^\]]*\]\))?\((?!\?)([^()\[\]]*)\)", re.DOTALL)
 _OPTIONAL = "?*{"  # the character before is optional (or may be absent)
@@ -39,3 +40,168 @@ def required_words(pattern: str, shortest: int = 3) -> list[str] | None:
             return None
         words.append(word)
     return words
+
+
+# ---------------------------------------------------------------------------------------------
+# Necessary literals of any regex
+# ---------------------------------------------------------------------------------------------
+
+MAX_LITERALS = 32
+"""Largest set of alternative literals kept (a product of character classes grows fast)."""
+MIN_LENGTH = 3
+"""Shortest literal worth testing before the regex (`in` finds 'ab' almost everywhere)."""
+
+
+def necessary_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-cased strings one of which every match of `pattern` contains, or None when no such
+    set of strings of at least `MIN_LENGTH` characters is found (or the pattern does not parse).
+
+    Read from the parsed pattern (`re._parser`): runs of literal characters, small character
+    classes, alternations of such runs and bounded repeats are multiplied out into the exact
+    strings they match; zero-width items (`\\b`, `^`, look-arounds) keep a run going; anything
+    else ends it. Of the runs and of what repeated or grouped parts must contain, the set whose
+    shortest member is longest is kept. A regex searched in a lower-cased text can match only
+    where one of these occurs, so `any(lit in text ...)` (a C scan) can rule the search out:
+    the requirement patterns (`requirements`) are tried on every file that passes the keywords,
+    and most of them start with an alternation that `re` tries at every position."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - a pattern `re` rejects, or internals that differ
+        return None
+    try:
+        found = _must(list(parsed))
+    except Exception:  # noqa: BLE001 - an unknown node shape: no shortcut
+        return None
+    if not found:
+        return None
+    lowered = {w.lower() for w in found}
+    # A literal that contains another one adds nothing: wherever it occurs, so does the other.
+    words = tuple(sorted(w for w in lowered if not any(v != w and v in w for v in lowered)))
+    return words if min(len(w) for w in words) >= MIN_LENGTH else None
+
+
+_NOT_IN_PIECES = re.compile(r"[\s\"'{}\\]+")
+
+
+def solid_pieces(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """For each word, its longest run without whitespace, quotes, braces or backslashes; None
+    when one is shorter than `MIN_LENGTH`. A text rewritten by collapsing whitespace, resolving
+    escapes and `{placeholders}` (the prose form of `requirements`) holds such a run only where
+    the text it was made from holds it too."""
+    if words is None:
+        return None
+    pieces = set()
+    for word in words:
+        piece = max(_NOT_IN_PIECES.split(word), key=len)
+        if len(piece) < MIN_LENGTH:
+            return None
+        pieces.add(piece)
+    return tuple(sorted(w for w in pieces if not any(v != w and v in w for v in pieces)))
+
+
+def _score(words: set[str] | None) -> int:
+    return min((len(w) for w in words), default=0) if words else 0
+
+
+def _product(left: set[str], right: set[str]) -> set[str] | None:
+    if len(left) * len(right) > MAX_LITERALS:
+        return None
+    return {a + b for a in left for b in right}
+
+
+def _exact(items: list[Any]) -> set[str] | None:
+    """Every string the sequence matches, when that is a small finite set."""
+    out: set[str] | None = {""}
+    for item in items:
+        one = _exact_item(item)
+        if one is None or out is None:
+            return None
+        out = _product(out, one)
+    return out
+
+
+def _exact_item(item: Any) -> set[str] | None:
+    from re import _constants as c
+
+    op, av = item
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {""}  # zero width: the literals on either side stay contiguous
+    if op is c.IN:
+        chars: set[str] = set()
+        for sub_op, sub_av in av:
+            if sub_op is not c.LITERAL:
+                return None
+            chars.add(chr(sub_av))
+        return chars if 0 < len(chars) <= 8 else None
+    if op is c.SUBPATTERN:
+        return _exact(list(av[-1]))
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for alternative in av[1]:
+            one = _exact(list(alternative))
+            if one is None:
+                return None
+            union |= one
+        return union if len(union) <= MAX_LITERALS else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, high, sub = av
+        one = _exact(list(sub))
+        if one is None:
+            return None
+        if (low, high) == (0, 1):
+            return one | {""}
+        if low == high and low <= 3:
+            out: set[str] | None = {""}
+            for _ in range(low):
+                out = _product(out, one) if out is not None else None
+            return out
+    return None
+
+
+def _must(items: list[Any]) -> set[str] | None:
+    """A set of strings one of which every match of the sequence contains (the best found)."""
+    candidates: list[set[str]] = []
+    run: set[str] | None = None
+    for item in items:
+        one = _exact_item(item)
+        if one is not None:
+            joined = _product(run, one) if run is not None else one
+            if joined is None:  # too many combinations: keep what the run had, start again
+                if run:
+                    candidates.append(run)
+                joined = one
+            run = joined
+            continue
+        if run:
+            candidates.append(run)
+        run = None
+        inner = _must_item(item)
+        if inner:
+            candidates.append(inner)
+    if run:
+        candidates.append(run)
+    candidates = [c for c in candidates if _score(c) > 0]
+    return max(candidates, key=lambda c: (_score(c), -len(c))) if candidates else None
+
+
+def _must_item(item: Any) -> set[str] | None:
+    from re import _constants as c
+
+    op, av = item
+    if op is c.SUBPATTERN:
+        return _must(list(av[-1]))
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for alternative in av[1]:
+            one = _must(list(alternative))
+            if not one:
+                return None
+            union |= one
+        return union if len(union) <= MAX_LITERALS else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+        return _must(list(av[2]))
+    return None

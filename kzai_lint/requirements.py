@@ -36,6 +36,7 @@ from kzai_lint import regex_cache
 from kzai_lint.keyword_index import KeywordIndex
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter
+from kzai_lint.regex_literals import necessary_literals, solid_pieces
 
 __all__ = ["Alternatives", "RequirementFilter", "is_pattern", "token_regex"]
 
@@ -126,19 +127,28 @@ class _Patterns:
         # A pattern that is a plain (escaped) string, as a model id is, is looked for with `in`.
         plain = [_LITERAL.fullmatch(p) is not None for p in by_kind["re:"]]
         self._literals = tuple(_unescaped(p) for p, is_plain in zip(by_kind["re:"], plain) if is_plain)
-        self._re = tuple(regex_cache.compile(p) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
-        self._prose = tuple(regex_cache.compile(p, re.IGNORECASE) for p in by_kind["prose:"])
+        # Each regex with the literals one of which its every match contains (`necessary_literals`,
+        # None: none known): searching those with `in` first spares most files the regex, which
+        # for a pattern that starts with an alternation is tried at every position (measured on
+        # transformers + diffusers: the requirement patterns were a fifth of a cold scan).
+        self._re = tuple((regex_cache.compile(p), necessary_literals(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
+        self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), solid_pieces(necessary_literals(p, re.IGNORECASE))) for p in by_kind["prose:"])
 
     def holds(self, texts: _Texts) -> bool:
-        if self._literals and any(literal in texts.lowered for literal in self._literals):
+        lowered = texts.lowered
+        if self._literals and any(literal in lowered for literal in self._literals):
             return True
-        if self._re and any(p.search(texts.lowered) for p in self._re):
+        if self._re and any(_may_hold(words, lowered) and p.search(lowered) for p, words in self._re):
             return True
-        if self._prose and any(p.search(texts.prose) for p in self._prose):
+        if self._prose and any(_may_hold(words, lowered) and p.search(texts.prose) for p, words in self._prose):
             return True
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True
         return self._token is not None and self._token.search(texts.snake) is not None
+
+
+def _may_hold(words: tuple[str, ...] | None, lowered: str) -> bool:
+    return words is None or any(word in lowered for word in words)
 
 
 def _split(group: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -1,0 +1,103 @@
+"""`necessary_literals`: every match of a regex contains one of the literals it gives.
+
+The requirement patterns of the prefilter are tried only where one of their literals occurs
+(`requirements._Patterns`), so a literal set that a match could avoid would drop files a rule
+flags. Checked on hand-made shapes, and for every `re:`/`prose:` requirement of the built-in
+rules on every rule example, every fixture file, and texts made of each pattern's own matches.
+"""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from kzai_lint.catalogue import load
+from kzai_lint.model import FileKind
+from kzai_lint.registry import builtin_rules
+from kzai_lint.regex_literals import necessary_literals, solid_pieces
+from kzai_lint.requirements import _Texts, is_pattern
+from kzai_lint.testing import examples
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        (r"(?i:\b(face|faces)x)", 0, ("facesx", "facex")),
+        (r"\b(facial )?(emotion|affect) (recognition|detection)\b", re.I, ("affect detection", "affect recognition", "emotion detection", "emotion recognition")),
+        (r"(?:age|age_years|years_old)[\"']?\]?\s*[<>]=?\s*\d|\d\s*[<>]=?\s*[\w.]*(?:age|years_old)(?![a-z0-9_])", 0, ("age", "years_old")),
+        (r"(?:import|from)[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*(?:cv2|keras)(?![\w])", 0, ("from", "import")),
+        (r"colou?r", 0, ("color", "colour")),
+        (r"[a-z]+_id", 0, ("_id",)),
+        (r"ab(?=cd)cde", 0, ("abcde",)),
+        (r"x(abc)+y", 0, ("abc",)),
+    ],
+)
+def test_literals_of_known_shapes(pattern: str, flags: int, expected: tuple[str, ...]) -> None:
+    assert necessary_literals(pattern, flags) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"\d+", r"a|bcd", r"(ab)*", r"x?y?z?", r"(?P<q>['\"]).*(?P=q)", "(", r"[^abc]{3}"])
+def test_no_literals_when_a_match_can_avoid_every_long_one(pattern: str) -> None:
+    assert necessary_literals(pattern) is None
+
+
+def test_solid_pieces_survive_the_prose_rewriting() -> None:
+    assert solid_pieces(("emotion recognition", "don't swap")) == ("recognition", "swap")
+    assert solid_pieces(("a b",)) is None
+    assert solid_pieces(None) is None
+
+
+def _requirement_patterns() -> list[str]:
+    catalogue = load()
+    found: set[str] = set()
+    for rule_class in builtin_rules():
+        rule = rule_class(catalogue)
+        for kind in rule.meta.kinds:
+            for alternative in rule.requirements_for(None, kind) or ():
+                for group in alternative:
+                    found.update(item for item in group if is_pattern(item) and item.split(":", 1)[0] in ("re", "prose"))
+    return sorted(found)
+
+
+def _texts() -> list[str]:
+    out = []
+    for rule_class in builtin_rules():
+        for _, example in examples(rule_class):
+            out.extend(example.all_files().values())
+    out.extend(p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.rglob("*") if p.is_file() and p.stat().st_size < 200_000)
+    return out
+
+
+PATTERNS = _requirement_patterns()
+TEXTS = _texts()
+
+
+def test_the_requirements_have_patterns_to_check() -> None:
+    assert len(PATTERNS) > 20 and len(TEXTS) > 200
+
+
+@pytest.mark.parametrize("item", PATTERNS, ids=[p[:60] for p in PATTERNS])
+def test_every_match_contains_a_literal(item: str) -> None:
+    kind, body = item.split(":", 1)
+    flags = re.IGNORECASE if kind == "prose" else 0
+    words = necessary_literals(body, flags)
+    if kind == "prose":
+        words = solid_pieces(words)
+    if words is None:
+        return
+    regex = re.compile(body, flags)
+    rng = random.Random(7)
+    samples = list(TEXTS)
+    # Texts made of the pattern's own matches in the corpus, glued to random neighbours.
+    for text in TEXTS:
+        for m in regex.finditer(text.lower()):
+            samples.append(rng.choice(TEXTS)[:200] + m.group(0) + rng.choice(TEXTS)[:200])
+    for text in samples:
+        texts = _Texts(text, text.lower())
+        searched = texts.prose if kind == "prose" else texts.lowered
+        if regex.search(searched):
+            assert any(word in texts.lowered for word in words), (item[:80], words)

@@ -219,6 +219,9 @@ class Catalogue:
         if not text or len(text) > 300 or "\n" in text:
             return None
         tail = key.rsplit("/", 1)[-1]
+        if "/" in key and tail in self.models and "/" not in tail:
+            # a model-zoo id at the end of a local path (`./intel/age-gender-recognition-retail-0013/FP16/age-gender-recognition-retail-0013`)
+            return ModelMatch(self.models[tail], True, text)
         if any(rx.search(key) for rx in self.exclude_patterns):
             return None
         ext = tail.rsplit(".", 1)[-1] if "." in tail else ""

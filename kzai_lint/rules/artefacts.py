@@ -101,6 +101,10 @@ class BiometricConfig(ConfigSignalRule):
             data: {images: photos/, face_crop: true}
             target: {column: religion, labels: [christian, muslim, jewish, hindu]}
             """}, finding_path="cfg.yaml", line=2),
+        Invalid(files={"config.json": """
+            {"secondary": {"path": "./intel/age-gender-recognition-retail-0013/FP16/age-gender-recognition-retail-0013",
+                           "device": "CPU"}}
+            """}, finding_path="config.json", line=1, note="an Open Model Zoo id at the end of a local model path"),
     )
     VALID = (
         Valid(files={"palette.yaml": """
@@ -252,6 +256,11 @@ class BiometricModelCard(ModelCardRule):
             ---
             # model
             """}, finding_path="README.md", line=2),
+        Invalid(files={"README.md": """
+            # age-gender-cnn
+
+            A CNN to predict age and gender based on facial images.
+            """}, finding_path="README.md", line=3, note="the verb form"),
     )
     VALID = (
         Valid(files={"README.md": """
@@ -311,6 +320,11 @@ class SyntheticMediaModelCard(ModelCardRule):
 
             The model was trained on three major deepfake datasets: FaceForensics++, Celeb-DF (v2) and DFDC.
             """}, note="the detection benchmarks' data sets say which side of deepfakes the card is on"),
+        Valid(files={"README.md": """
+            # Voice Cloning & Impersonation Defense Platform
+
+            A real-time platform designed to detect and prevent AI-generated voice cloning and deepfake audio during live calls.
+            """}, note="defence against cloned voices"),
     )
 
 

@@ -97,6 +97,11 @@ class BiometricCategorisationName(IdentifierRule):
                 pass
             """, line=2),
         Invalid("""
+            import torch.nn as nn
+            class AgeGenderModel(nn.Module):
+                pass
+            """, line=2),
+        Invalid("""
             import pickle
             class EthnicClassifier:
                 '''Predict the ethnic class of a face embedding.'''
@@ -183,6 +188,11 @@ class SyntheticMediaName(IdentifierRule):
             class LivePortraitWrapper:
                 pass
             """, line=2, note="LivePortrait: a portrait animated by a driving face"),
+        Invalid("""
+            import torch
+            def generate_voice_clone(text, ref_audio, ref_text):
+                return model.synthesize(text, ref_audio)
+            """, line=2),
     )
     VALID = (
         Valid("""

@@ -46,7 +46,7 @@ def required_words(pattern: str, shortest: int = 3) -> list[str] | None:
 # Necessary literals of any regex
 # ---------------------------------------------------------------------------------------------
 
-MAX_LITERALS = 32
+MAX_LITERALS = 64
 """Largest set of alternative literals kept (a product of character classes grows fast)."""
 MIN_LENGTH = 3
 """Shortest literal worth testing before the regex (`in` finds 'ab' almost everywhere)."""
@@ -86,18 +86,25 @@ _NOT_IN_PIECES = re.compile(r"[\s\"'{}\\]+")
 
 
 def solid_pieces(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    """For each word, its longest run without whitespace, quotes, braces or backslashes; None
-    when one is shorter than `MIN_LENGTH`. A text rewritten by collapsing whitespace, resolving
+    """For each word, a run of it without whitespace, quotes, braces or backslashes (one that
+    other words share, else the longest); None when a word has none of `MIN_LENGTH`. A text rewritten by collapsing whitespace, resolving
     escapes and `{placeholders}` (the prose form of `requirements`) holds such a run only where
     the text it was made from holds it too."""
     if words is None:
         return None
+    # Any piece of a word will do; the pieces many words share make the smallest set
+    # (`emotion` and `affect` for "emotion recognition", "affect detection"..., not the
+    # `recognition` or `analysis` that every ML file holds).
+    split = [[p for p in _NOT_IN_PIECES.split(word) if len(p) >= MIN_LENGTH] for word in words]
+    shared: dict[str, int] = {}
+    for parts in split:
+        for part in set(parts):
+            shared[part] = shared.get(part, 0) + 1
     pieces = set()
-    for word in words:
-        piece = max(_NOT_IN_PIECES.split(word), key=len)
-        if len(piece) < MIN_LENGTH:
+    for parts in split:
+        if not parts:
             return None
-        pieces.add(piece)
+        pieces.add(max(parts, key=lambda p: (shared[p], len(p))))
     return tuple(sorted(w for w in pieces if not any(v != w and v in w for v in pieces)))
 
 

@@ -33,6 +33,7 @@ import re
 from typing import Sequence
 
 from kzai_lint import regex_cache
+from kzai_lint.digest import blake2b
 from kzai_lint.keyword_index import KeywordIndex
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter
@@ -131,8 +132,8 @@ class _Patterns:
         # None: none known): searching those with `in` first spares most files the regex, which
         # for a pattern that starts with an alternation is tried at every position (measured on
         # transformers + diffusers: the requirement patterns were a fifth of a cold scan).
-        self._re = tuple((regex_cache.compile(p), necessary_literals(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
-        self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), solid_pieces(necessary_literals(p, re.IGNORECASE))) for p in by_kind["prose:"])
+        self._re = tuple((regex_cache.compile(p), _literals(p, prose=False)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
+        self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), _literals(p, prose=True)) for p in by_kind["prose:"])
 
     def holds(self, texts: _Texts) -> bool:
         lowered = texts.lowered
@@ -145,6 +146,26 @@ class _Patterns:
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True
         return self._token is not None and self._token.search(texts.snake) is not None
+
+
+_LITERALS_SECTION = "regex-literals"
+
+
+def _literals(pattern: str, *, prose: bool) -> tuple[str, ...] | None:
+    """`necessary_literals` of a requirement pattern (for prose: its `solid_pieces`), kept in the
+    startup index: reading a pattern with `re._parser` costs ~1 ms, and a run builds hundreds."""
+    from kzai_lint import startup_index
+
+    key = ("p:" if prose else "r:") + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    table = startup_index.get(_LITERALS_SECTION, dict)
+    if isinstance(table, dict) and key in table:
+        stored = table[key]
+        return tuple(stored) if stored else None
+    words = necessary_literals(pattern, re.IGNORECASE if prose else 0)
+    if prose:
+        words = solid_pieces(words)
+    startup_index.update(_LITERALS_SECTION, key, list(words) if words else [])
+    return words
 
 
 def _may_hold(words: tuple[str, ...] | None, lowered: str) -> bool:

@@ -11,6 +11,7 @@ strings are read with the model-card prose phrases, exclusions and negations
 from __future__ import annotations
 
 import functools
+import re
 
 from typing import Any, Iterable, Iterator
 
@@ -20,6 +21,7 @@ from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
 from kzai_lint.rules._artefact_signals import CARD_WORDS, prose_capability, synthetic_detection_context
 from kzai_lint.rules._messages import capability_message
+from kzai_lint.regex_literals import necessary_literals, solid_pieces
 from kzai_lint.rules._python_signals import about_non_persons, import_requirement
 
 MAX_TEXT = 2000
@@ -41,7 +43,15 @@ class AppTextRule(PythonRule):
         phrases = tuple(f"prose:{p['pattern']}" for p in cat.extra.get("prose", ()) if cat.capabilities[p["capability"]].code == self.meta.code)
         if not roots or not phrases:
             return []
-        return [(*import_requirement(roots), phrases)]
+        # The words one of which each phrase needs (`necessary_literals`), as keywords: one pass
+        # of the keyword index instead of every phrase's regex on every file that imports argparse.
+        words: set[str] = set()
+        for item in phrases:
+            pieces = solid_pieces(necessary_literals(item[len("prose:"):], re.IGNORECASE))
+            if pieces is None:
+                return [(*import_requirement(roots), phrases)]
+            words.update(f"*{piece}" for piece in pieces)
+        return [(*import_requirement(roots), tuple(sorted(words)), phrases)]
 
     @functools.cached_property
     def _entries(self) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ and one group of plain alternatives); anything else gives None, and the caller d
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["necessary_literals", "required_words", "solid_pieces"]
 
@@ -147,13 +147,7 @@ def _exact_item(item: Any) -> set[str] | None:
     if op is c.SUBPATTERN:
         return _exact(list(av[-1]))
     if op is c.BRANCH:
-        union: set[str] = set()
-        for alternative in av[1]:
-            one = _exact(list(alternative))
-            if one is None:
-                return None
-            union |= one
-        return union if len(union) <= MAX_LITERALS else None
+        return _union(av[1], _exact)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT):
         low, high, sub = av
         one = _exact(list(sub))
@@ -167,6 +161,18 @@ def _exact_item(item: Any) -> set[str] | None:
                 out = _product(out, one) if out is not None else None
             return out
     return None
+
+
+def _union(alternatives: Any, each: Callable[[list[Any]], set[str] | None]) -> set[str] | None:
+    """What `each` gives for every alternative of a branch, together; None when one gives
+    nothing (that alternative can match without any of the others' strings)."""
+    union: set[str] = set()
+    for alternative in alternatives:
+        one = each(list(alternative))
+        if not one:
+            return None
+        union |= one
+    return union if len(union) <= MAX_LITERALS else None
 
 
 def _must(items: list[Any]) -> set[str] | None:
@@ -202,13 +208,7 @@ def _must_item(item: Any) -> set[str] | None:
     if op is c.SUBPATTERN:
         return _must(list(av[-1]))
     if op is c.BRANCH:
-        union: set[str] = set()
-        for alternative in av[1]:
-            one = _must(list(alternative))
-            if not one:
-                return None
-            union |= one
-        return union if len(union) <= MAX_LITERALS else None
+        return _union(av[1], _must)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
         return _must(list(av[2]))
     return None

@@ -89,11 +89,11 @@ class AppTextRule(PythonRule):
 
 def _texts(call: CallSite, entry: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """(literal text, its node) of the arguments `entry` names, where they are literal strings."""
-    position = entry.get("position")
-    for index, name in enumerate(entry.get("args") or ()):
-        value = call.argument(str(name), position if index == 0 else None)
+    for index, name in enumerate(str(arg) for arg in entry.get("args") or ()):
+        position = entry.get("position") if index == 0 else None  # only the first may be positional
+        value = call.argument(name, position)
         if isinstance(value, str) and value.strip():
-            yield " ".join(value[:MAX_TEXT].split()), _argument_node(call, str(name), position if index == 0 else None)
+            yield " ".join(value[:MAX_TEXT].split()), _argument_node(call, name, position)
 
 
 def _argument_node(call: CallSite, name: str, position: int | None) -> Any:

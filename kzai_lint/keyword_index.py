@@ -21,10 +21,13 @@ import re
 from typing import Any, Iterable, Mapping
 
 from kzai_lint.digest import blake2b
+from kzai_lint.prefilter import WORD_END, stored_word
 
 __all__ = ["KeywordIndex"]
 
 _END = ""
+_NOT_NAME = "[^a-z0-9_]"
+_ENDS_NAME = re.compile(_NOT_NAME)
 
 
 class KeywordIndex:
@@ -40,7 +43,7 @@ class KeywordIndex:
         self._anywhere: dict[str, set[str]] = {}  # word -> sets with `*word`
         for name, words in sets.items():
             for raw in words or ():
-                word = str(raw).lower()
+                word = stored_word(str(raw))
                 if not word or word == "*":
                     continue
                 if word.startswith("*"):
@@ -79,11 +82,14 @@ class KeywordIndex:
         if len(found) == len(self.names):
             return frozenset(found)
         bounded, anywhere = self.regexes
+        # A space in front (a word start at the text's start) and a character after the last,
+        # which no keyword contains, for a `$` keyword at the end to capture.
+        padded = f" {lowered}{WORD_END}"
         if bounded is not None:
-            for word in set(bounded.findall(" " + lowered)):
+            for word in set(bounded.findall(padded)):
                 found |= self._closure(word, True)
         if anywhere is not None:
-            for word in set(anywhere.findall(lowered)):
+            for word in set(anywhere.findall(padded, 1)):
                 found |= self._closure(word, False)
         return frozenset(found)
 
@@ -101,6 +107,8 @@ class KeywordIndex:
         owners: set[str] = set()
         for end in range(1, len(matched) + 1):
             owners.update(table.get(matched[:end], ()))
+            if end < len(matched) and _ENDS_NAME.match(matched, end):  # `word$`: the capture went on
+                owners.update(table.get(matched[:end] + WORD_END, ()))
         return frozenset(owners)
 
 
@@ -120,7 +128,11 @@ def _longest_trie(words: Iterable[str]) -> str | None:
 
 
 def _emit(node: dict[str, Any]) -> str:
-    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch != _END]
+    # A `$` keyword's end captures the character after the name, in a branch tried after every
+    # other (a longer keyword through the same character is captured, and implies it).
+    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch not in (_END, WORD_END)]
+    if WORD_END in node:
+        branches.append(_NOT_NAME + _emit(node[WORD_END]))
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

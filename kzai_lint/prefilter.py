@@ -4,9 +4,11 @@ One scan of the lower-cased text decides whether a file can possibly match; a fi
 never parsed into a CST (the parse is 100x the cost of this scan). Rules that declare no keywords
 make the prefilter pass everything for their file kinds.
 
-Semantics (unchanged since the first version, pinned by tests/test_prefilter_equivalence.py): a
-text passes iff some keyword occurs where no ASCII letter or digit precedes it (a word start), or
-some `*keyword` occurs anywhere. How that is computed is chosen for speed (issue 7):
+Semantics (pinned by tests/test_prefilter_equivalence.py): a text passes iff some keyword occurs
+where no ASCII letter or digit precedes it (a word start), or some `*keyword` occurs anywhere. A
+keyword ending in `$` (`import feat$`) must also end a name: no ASCII letter, digit or underscore
+follows it (the end of the text does); an import of `feat` is not `import feature_extractor`.
+How that is computed is chosen for speed (issue 7):
 
 - `*keywords` are plain substring tests (`in`), ~10x faster than the same words in a regex when
   they are few; from `ANYWHERE_REGEX_FROM` of them, one trie regex (each `in` reads the whole
@@ -31,7 +33,19 @@ from typing import Any, Iterable
 
 from kzai_lint.digest import blake2b
 
-__all__ = ["Prefilter"]
+__all__ = ["WORD_END", "Prefilter", "stored_word"]
+
+WORD_END = "\0"
+"""How a keyword's trailing `$` (the name ends here) is kept inside: a character no keyword
+contains, so substring tests between keywords (`plan`) stay right, which a literal `$` would
+not be (`*$` is in no `feat$`)."""
+_NAME_END = "(?![a-z0-9_])"
+
+
+def stored_word(word: str) -> str:
+    """A keyword as the matchers keep it: lower case, a trailing `$` after a word as `WORD_END`."""
+    word = word.lower()
+    return word[:-1] + WORD_END if len(word) > 1 and word.endswith("$") and word != "*$" else word
 
 
 class Prefilter:
@@ -39,7 +53,7 @@ class Prefilter:
     leading `*` matches anywhere, for words embedded in identifiers (`FacialEmotionNet`)."""
 
     def __init__(self, keywords: Iterable[str] | None) -> None:
-        words = None if keywords is None else sorted({w.lower() for w in keywords if w}, key=len, reverse=True)
+        words = None if keywords is None else sorted({stored_word(w) for w in keywords if w}, key=len, reverse=True)
         self.keywords = words
         self._words = None if words is None else frozenset(words)
         self._matcher: _Matcher | None = None
@@ -59,6 +73,18 @@ class Prefilter:
         if matcher is None:  # built on first use: a cached run never needs it
             matcher = self._matcher = _matcher(self._words)
         return matcher.matches(lowered)
+
+    def found_words(self, lowered: str) -> set[str]:
+        """Every keyword occurrence in a lower-cased text, as the matched text, with a `*` in
+        front when found inside a word (`*` alone: a bare `*` keyword). A keyword implied by a
+        shorter one shows as the shorter (`suscept` for `susceptible`), a `$` keyword without
+        its end. Empty when `may_match_lowered` is False, and costs about as much when it is."""
+        if self._words is None:
+            return {"*"}
+        matcher = self._matcher
+        if matcher is None:
+            matcher = self._matcher = _matcher(self._words)
+        return matcher.found(lowered)
 
 
 ANYWHERE_REGEX_FROM = 8
@@ -90,6 +116,31 @@ class _Matcher:
                     return True
         return self.bounded is not None and self.bounded.search(" " + lowered) is not None
 
+    def found(self, lowered: str) -> set[str]:
+        """`Prefilter.found_words`. Each search starts one character after the last match began:
+        keywords overlap (`you are a` and `are able`), and at one position at most one of the
+        pruned keywords matches (none is a prefix of another)."""
+        if self.everything:
+            return {"*"}
+        words: set[str] = set()
+        if self.anywhere_regex is not None:
+            words.update("*" + word for word in _all_matches(self.anywhere_regex, lowered, 0))
+        else:
+            words.update("*" + word for word in self.anywhere if word in lowered)
+        if self.bounded is not None:
+            words.update(word[1:] for word in _all_matches(self.bounded, " " + lowered, 0))
+        return words
+
+
+def _all_matches(regex: re.Pattern[str], text: str, start: int) -> set[str]:
+    found: set[str] = set()
+    search = regex.search
+    match = search(text, start)
+    while match is not None:
+        found.add(match.group())
+        match = search(text, match.start() + 1)
+    return found
+
 
 @functools.lru_cache(maxsize=64)
 def _matcher(words: frozenset[str]) -> _Matcher:
@@ -98,7 +149,7 @@ def _matcher(words: frozenset[str]) -> _Matcher:
 
     key = "prefilter/" + blake2b("\n".join(sorted(words)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     anywhere, pattern = startup_index.get(key, lambda: plan(words))
-    many = len(anywhere) >= ANYWHERE_REGEX_FROM and "" not in anywhere
+    many = (len(anywhere) >= ANYWHERE_REGEX_FROM or any(WORD_END in w for w in anywhere)) and "" not in anywhere
     anywhere_regex = regex_cache.compile(_trie(anywhere) or "(?!x)x") if many else None
     return _Matcher(tuple(anywhere), regex_cache.compile(pattern) if pattern is not None else None, anywhere_regex)
 
@@ -140,11 +191,18 @@ def _emit(node: dict[str, Any]) -> str:
     for ch, child in node.items():
         by_rest.setdefault(_emit(child), []).append(ch)
     groups = sorted(((sorted(chars, key=_rank), rest) for rest, chars in by_rest.items()), key=lambda g: _rank(g[0][0]))
-    branches = [(re.escape(chars[0]) if len(chars) == 1 else _char_class(chars)) + rest for chars, rest in groups]
+    branches = [(_char(chars[0]) if len(chars) == 1 else _char_class(chars)) + rest for chars, rest in groups]
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
+def _char(ch: str) -> str:
+    return _NAME_END if ch == WORD_END else re.escape(ch)
+
+
 def _char_class(chars: list[str]) -> str:
+    if WORD_END in chars:  # a name's end is no character: its own branch, tried last
+        rest = [c for c in chars if c != WORD_END]
+        return "(?:" + (_char_class(rest) if len(rest) > 1 else re.escape(rest[0])) + "|" + _NAME_END + ")"
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 

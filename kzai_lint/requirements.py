@@ -22,10 +22,12 @@ hold patterns, for conditions that words cannot state without letting through fa
 
 A group holds when one of its keywords or patterns does. The check runs in two stages. The
 first group of every alternative is a necessary condition, so their union is one `Prefilter` pass
-over the text (and, for first groups with patterns, those patterns: keep them cheap, such as
-`def:`, which reads only definition names); only a text that passes it and has an alternative
-of several groups is scanned by a `KeywordIndex` for which keyword groups occur, and patterns
-are tried last, once per text, for the alternatives that still can hold.
+over the text, which collects every first word it finds (and, for first groups with patterns,
+those patterns: keep them cheap, such as `def:`, which reads only definition names). Only the
+alternatives whose first words were found go on: their other keyword groups are looked for one
+small keyword set at a time, and patterns are tried last, once per text, for the alternatives
+that still can hold. (A `KeywordIndex` over every group of every alternative read each passing
+file again for ~1,500 words: on transformers + diffusers that was a quarter of the prefilter.)
 """
 from __future__ import annotations
 
@@ -34,9 +36,8 @@ from typing import Sequence
 
 from kzai_lint import regex_cache
 from kzai_lint.digest import blake2b
-from kzai_lint.keyword_index import KeywordIndex
 from kzai_lint.naming import snake_text, token_pattern
-from kzai_lint.prefilter import Prefilter
+from kzai_lint.prefilter import Prefilter, stored_word
 from kzai_lint.regex_literals import necessary_literals, solid_pieces
 
 __all__ = ["Alternatives", "RequirementFilter", "is_pattern", "token_regex"]
@@ -134,14 +135,20 @@ class _Patterns:
         # transformers + diffusers: the requirement patterns were a fifth of a cold scan).
         self._re = tuple((regex_cache.compile(p), _literals(p, prose=False)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
         self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), _literals(p, prose=True)) for p in by_kind["prose:"])
+        # Every literal above, found in one pass when there are many (each `in` reads the whole
+        # text when its literal is absent, as it is in most files: 40 model-id fragments were
+        # 40 reads). Only the literals that contain a found one are then asked with `in`.
+        words = {*self._literals, *(w for _, ws in self._re + self._prose if ws for w in ws)}
+        self._gate = Prefilter(["*" + w for w in words]) if len(words) >= LITERAL_GATE_FROM else None
 
     def holds(self, texts: _Texts) -> bool:
         lowered = texts.lowered
-        if self._literals and any(literal in lowered for literal in self._literals):
+        found = None if self._gate is None else [w[1:] for w in self._gate.found_words(lowered)]
+        if self._literals and _may_hold(self._literals, lowered, found):
             return True
-        if self._re and any(_may_hold(words, lowered) and p.search(lowered) for p, words in self._re):
+        if self._re and any(_may_hold(words, lowered, found) and p.search(lowered) for p, words in self._re):
             return True
-        if self._prose and any(_may_hold(words, lowered) and p.search(texts.prose) for p, words in self._prose):
+        if self._prose and any(_may_hold(words, lowered, found) and p.search(texts.prose) for p, words in self._prose):
             return True
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True
@@ -168,8 +175,18 @@ def _literals(pattern: str, *, prose: bool) -> tuple[str, ...] | None:
     return words
 
 
-def _may_hold(words: tuple[str, ...] | None, lowered: str) -> bool:
-    return words is None or any(word in lowered for word in words)
+LITERAL_GATE_FROM = 8
+"""Literals of one pattern group from which they are looked for in one pass (`_Patterns`)."""
+
+
+def _may_hold(words: tuple[str, ...] | None, lowered: str, found: list[str] | None = None) -> bool:
+    """Whether one of `words` occurs in `lowered`. `found`: what one pass over all the group's
+    literals found, each a part of a literal that occurs (pruning keeps the shorter of two)."""
+    if words is None:
+        return True
+    if found is not None:
+        return any(word in lowered for word in words if any(part in word for part in found))
+    return any(word in lowered for word in words)
 
 
 def _split(group: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -185,16 +202,17 @@ class RequirementFilter:
 
     def __init__(self, alternatives: Alternatives | None) -> None:
         self.alternatives = None if alternatives is None else [tuple(tuple(g) for g in alt) for alt in alternatives]
-        # Each group split once into its keywords (asked through the index as `i/j`) and its
-        # patterns (compiled on first use, shared by equal groups).
+        # Each group split once into its keywords and its patterns (both compiled on first use,
+        # shared by equal groups).
         self._split = [[_split(group) for group in alt] for alt in self.alternatives or ()]
         self.first = Prefilter(None if self.alternatives is None else [w for alt in self._split if alt for w in alt[0][0]])
         self.keywords = self.first.keywords
         # First groups with patterns (a `def:` name needs no word a keyword could state cheaply:
         # `def predictAge` holds `age` only inside a word, like every `image`).
         self._first_patterns = [alt[0][1] for alt in self._split if alt and alt[0][1]]
-        self._index: KeywordIndex | None = None
         self._patterns: dict[tuple[str, ...], _Patterns] = {}
+        self._groups: dict[tuple[str, ...], Prefilter] = {}
+        self._owners: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._conjunctive = self.alternatives is not None and any(len(alt) > 1 for alt in self.alternatives)
 
     @property
@@ -202,32 +220,75 @@ class RequirementFilter:
         return self.first.passes_everything
 
     def may_match(self, text: str) -> bool:
-        lowered: str | None = None
-        texts: _Texts | None = None
-        known: dict[tuple[str, ...], bool] = {}
-        if not self.first.may_match(text):
+        if not self._conjunctive:
+            if self.first.may_match(text):
+                return True
             if not self._first_patterns:
                 return False
-            lowered = text.lower()
-            texts = _Texts(text, lowered)
-            if not any(self._holds(patterns, texts, known) for patterns in self._first_patterns):
-                return False
-        if not self._conjunctive:
-            return True
-        lowered = text.lower() if lowered is None else lowered
-        present = self.index.present(lowered)
-        texts = _Texts(text, lowered) if texts is None else texts
-        # Alternatives whose groups all occur as keywords first: a file that one of them lets
-        # through costs no pattern search at all (patterns read the whole text, some in forms
-        # computed for them). Then the alternatives whose missing groups have patterns.
+            texts = _Texts(text, text.lower())
+            return any(self._holds(patterns, texts, {}) for patterns in self._first_patterns)
+        lowered = text.lower()
+        texts = _Texts(text, lowered)
+        known: dict[tuple[str, ...], bool] = {}
+        # The alternatives whose first words occur, from one pass that collects every first
+        # word found (as cheap as the yes/no pass on the many files with none); then only their
+        # other groups are looked for, each a small keyword set, before any pattern.
+        live: set[int] = set()
+        for word in self.first.found_words(lowered):
+            exact, maybe = self._owners_of(word)
+            live.update(exact)
+            live.update(i for i in maybe if i not in live and self._words_occur(self._split[i][0][0], lowered, known))
+        if not live and not self._first_patterns:
+            return False
         undecided: list[list[tuple[str, ...]]] = []
-        for i, alt in enumerate(self._split):
-            missing = [patterns for j, (_, patterns) in enumerate(alt) if f"{i}/{j}" not in present]
-            if alt and not missing:
-                return True
-            if alt and all(missing):  # else a keyword group is missing with no pattern to stand in
+        for i in sorted(live):
+            missing = []
+            for keywords, patterns in self._split[i][1:]:
+                if keywords and self._words_occur(keywords, lowered, known):
+                    continue
+                if not patterns:
+                    break
+                missing.append(patterns)
+            else:
+                if not missing:
+                    return True
                 undecided.append(missing)
-        return any(all(self._holds(patterns, texts, known) for patterns in missing) for missing in undecided)
+        if any(all(self._holds(patterns, texts, known) for patterns in missing) for missing in undecided):
+            return True
+        # Alternatives whose first group is missing as words but has patterns.
+        for i, alt in enumerate(self._split):
+            if i in live or not alt or not alt[0][1] or not self._holds(alt[0][1], texts, known):
+                continue
+            if all((keywords and self._words_occur(keywords, lowered, known)) or self._holds(patterns, texts, known) for keywords, patterns in alt[1:]):
+                return True
+        return False
+
+    def _owners_of(self, found: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(alternatives a found word shows to have a first-group keyword, alternatives it may:
+        the found word is part of a keyword of theirs, which pruning hid behind it, a shorter
+        keyword or a `*` one; those are asked on their own)."""
+        owners = self._owners.get(found)
+        if owners is None:
+            core = found.lstrip("*")
+            exact: list[int] = []
+            maybe: list[int] = []
+            for i, alt in enumerate(self._split):
+                words = [stored_word(k) for k in (alt[0][0] if alt else ())]
+                if found in words or (found == core and "*" + core in words) or "*" in words:
+                    exact.append(i)
+                elif any(core in w.lstrip("*") for w in words):
+                    maybe.append(i)
+            owners = self._owners[found] = (tuple(exact), tuple(maybe))
+        return owners
+
+    def _words_occur(self, keywords: tuple[str, ...], lowered: str, known: dict[tuple[str, ...], bool]) -> bool:
+        """Whether a word of a (later) group occurs, asked once per text and group."""
+        if keywords not in known:
+            gate = self._groups.get(keywords)
+            if gate is None:
+                gate = self._groups[keywords] = Prefilter(keywords)
+            known[keywords] = gate.may_match_lowered(lowered)
+        return known[keywords]
 
     def _holds(self, items: tuple[str, ...], texts: _Texts, known: dict[tuple[str, ...], bool]) -> bool:
         """Whether one of a group's patterns holds in the text (asked once per text)."""
@@ -239,12 +300,3 @@ class RequirementFilter:
                 patterns = self._patterns[items] = _Patterns(items)
             known[items] = patterns.holds(texts)
         return known[items]
-
-    @property
-    def index(self) -> KeywordIndex:
-        """Every keyword of every group, named `alternative/group` (built on first use)."""
-        if self._index is None:
-            assert self.alternatives is not None
-            self._index = KeywordIndex({f"{i}/{j}": keywords for i, alt in enumerate(self._split) for j, (keywords, _) in enumerate(alt) if keywords})
-        return self._index
-

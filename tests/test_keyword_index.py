@@ -11,9 +11,11 @@ SETS = {
     "age": ["age", "age-", "aged_", "(0-2)", "0-2"],
     "debt": ["debt", "*arrear", "days to payday", "payday"],
     "nested": ["a", "ab", "abc", "*bc", "*c"],
+    "import": ["import fer$", "*, fer$", "import fer.x"],
+    "name-end": ["emotion$", "*bc$"],
     "none-left": [],
 }
-ALPHABET = ["emotion", "emotional", " distress", "facial", "fer", "transfer", "age", "image", "aged_", "(0-2)", "0-2", "debt", "arrears", "payday", "days to ", "a", "b", "c", "x", " ", "_", "-", "\n", "9", "é"]
+ALPHABET = ["emotion", "emotional", " distress", "facial", "fer", "transfer", "age", "image", "aged_", "(0-2)", "0-2", "debt", "arrears", "payday", "days to ", "a", "b", "c", "x", " ", "_", "-", "\n", "9", "é", "import ", ", ", ".", "$", "\0"]
 
 
 def _expected(text: str) -> frozenset[str]:

@@ -13,10 +13,13 @@ from kzai_lint.prefilter import Prefilter
 def plain(words: list[str], text: str) -> bool:
     low = text.lower()
     for word in (w.lower() for w in words if w):
-        if word.startswith("*"):
-            if word[1:] in low:
-                return True
-        elif re.search(r"(?<![a-z0-9])" + re.escape(word), low):
+        anywhere = word.startswith("*")
+        body = word[1:] if anywhere else word
+        ends_name = len(word) > 1 and word.endswith("$") and word != "*$"
+        if ends_name:
+            body = body[:-1]
+        pattern = ("" if anywhere else r"(?<![a-z0-9])") + re.escape(body) + (r"(?![a-z0-9_])" if ends_name else "")
+        if re.search(pattern, low):
             return True
     return False
 
@@ -29,10 +32,17 @@ def test_word_start_and_anywhere() -> None:
     assert not Prefilter([]).may_match("anything")
 
 
+def test_a_dollar_keyword_ends_a_name() -> None:
+    gate = Prefilter(["import feat$", "*, feat$"])
+    assert gate.may_match("import feat") and gate.may_match("import feat.utils") and gate.may_match("import os, feat as f")
+    assert not gate.may_match("import feature_extractor") and not gate.may_match("x = f(a, feature)")
+    assert Prefilter(["$"]).may_match("cost: $5") and Prefilter(["*$"]).may_match("a$") and not Prefilter(["*$"]).may_match("ab")
+
+
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.text(alphabet="ab0_ .(*йЖ", min_size=1, max_size=5), max_size=8),
-    st.text(alphabet="ab0_ .(Aйж\n", max_size=40),
+    st.lists(st.text(alphabet="ab0_ .(*$йЖ", min_size=1, max_size=5), max_size=8),
+    st.text(alphabet="ab0_ .(A$йж\n", max_size=40),
 )
 def test_trie_agrees_with_a_plain_search(words: list[str], text: str) -> None:
     assert Prefilter(words).may_match(text) == plain(words, text)

@@ -43,10 +43,24 @@ def _old_emit(node: dict[str, Any]) -> str:
 
 def reference_regex(words: Iterable[str]) -> re.Pattern[str]:
     lowered = {w.lower() for w in words if w}
+    if any(len(w) > 1 and w.endswith("$") and w != "*$" for w in lowered):  # `word$`: a name ends there
+        return _alternation(lowered)
     anywhere = _old_trie(w[1:] for w in lowered if w.startswith("*"))
     bounded = _old_trie(w for w in lowered if not w.startswith("*"))
     parts = ([r"(?<![a-z0-9])" + bounded] if bounded is not None else []) + ([anywhere] if anywhere is not None else [])
     return re.compile("|".join(parts) if parts else r"(?!x)x")
+
+
+def _alternation(words: set[str]) -> re.Pattern[str]:
+    """One branch per keyword, for sets with `$` keywords (which the original did not have)."""
+    branches = []
+    for word in sorted(words):
+        anywhere = word.startswith("*")
+        body = word[1:] if anywhere else word
+        ends_name = len(word) > 1 and word.endswith("$") and word != "*$"
+        body = re.escape(body[:-1] if ends_name else body) + (r"(?![a-z0-9_])" if ends_name else "")
+        branches.append(body if anywhere else r"(?<![a-z0-9])" + body)
+    return re.compile("|".join(branches))
 
 
 def reference(words: Iterable[str], text: str) -> bool:
@@ -55,7 +69,7 @@ def reference(words: Iterable[str], text: str) -> bool:
 
 # ---- random and adversarial inputs ------------------------------------------------------------
 
-ALPHABET = "ab0_- .(*[]^\\йЖ"
+ALPHABET = "ab0_- .(*[]^$\\йЖ"
 
 
 @settings(max_examples=400, deadline=None)
@@ -87,7 +101,8 @@ def _builtin_keyword_sets() -> dict[str, list[str]]:
     settings_ = Settings(root=ROOT)
     loaded = registry.load(settings_)
     plan = ScanPlan(tuple(enabled_rules(settings_, loaded=loaded)), loaded.catalogue, settings_)
-    return {kind.value: list(gate.keywords) for kind, gate in plan.prefilters.items() if gate.keywords is not None}
+    # as written (`Prefilter.keywords` keeps a `$` keyword's end as `WORD_END`)
+    return {kind.value: [w.replace(prefilter.WORD_END, "$") for w in gate.keywords] for kind, gate in plan.prefilters.items() if gate.keywords is not None}
 
 
 def _corpus() -> list[str]:

@@ -1,7 +1,8 @@
 """Rules' keyword requirements (alternatives of keyword groups that must all occur).
 
-`RequirementFilter` answers them in two stages (one prefilter pass over every alternative's first
-group, then a keyword index for the rest); it must agree with asking each group on its own.
+`RequirementFilter` answers them in two stages (one prefilter pass that collects the first words
+of every alternative found, then the other groups of those alternatives only); it must agree with
+asking each group on its own.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from kzai_lint.requirements import RequirementFilter, token_regex
 from kzai_lint.naming import snake_text
 from kzai_lint.rules._vocabulary import Terms
 
-WORDS = ["age", "agent", "import deepface", "from deepface", "*emotion", "face", "faces", "user", "*voice", "race", "x.y", "fer"]
+WORDS = ["age", "agent", "import deepface", "from deepface", "*emotion", "face", "faces", "user", "*voice", "race", "x.y", "fer",
+         "import fer$", "*, fer$", "ag", "emotion$", "*motion", "age "]
 # `re:` items: plain strings (searched with `in`), escaped ones (`re.escape` of a model id) and regexes.
 PATTERNS = ["token:ads?", "token:limited_time", "def:(detect|predict)(age|emotion)", "re:vit-age-classif", "token:fer",
             "re:x\\.y", "re:age[-_]?net", "re:vit\\-age\\-classifier"]
@@ -46,7 +48,7 @@ def texts(rng: random.Random) -> list[str]:
     pieces = ["age", "agent", "import deepface", "from deepface", "FacialEmotion", "faces", "user_id", "voiceclone",
               "race", "x.y", "ferry", "fer", "_", " ", "\n", "(", "a", "2", "stage", "loadAd", "ads", "adapter", "threads",
               "LimitedTime", "limited", "time", "def ", "class ", "detect_age", "PredictEmotion", "vit-age-classifier",
-              "xzy", "age_net", "AgeNet"]
+              "xzy", "age_net", "AgeNet", "import fer", ", fer", "ferx", "emotion", "motion"]
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(60)]
 
 
@@ -58,6 +60,22 @@ def test_two_stages_agree_with_each_group_asked_alone(seed: int) -> None:
         first = tuple(rng.sample(WORDS + PATTERNS[2:4], rng.randint(0, 3)))
         rest = [tuple(rng.sample(WORDS + PATTERNS, rng.randint(0, 3))) for _ in range(rng.randint(0, 2))]
         alternatives.append((first, *rest))
+    gate = RequirementFilter(alternatives)
+    for text in texts(rng):
+        assert gate.may_match(text) == brute(alternatives, text), (alternatives, text)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_group_of_many_literal_patterns_agrees_with_each_asked_alone(seed: int) -> None:
+    """From `LITERAL_GATE_FROM` literals a group's patterns are gated by one pass over all of
+    them; literals inside other literals (`age` in `stage`) must not hide a pattern."""
+    from kzai_lint.requirements import LITERAL_GATE_FROM
+
+    rng = random.Random(seed)
+    many = ["re:vit-age-classif", "re:age[-_]?net", "re:stage\\d", "re:x\\.y", "re:(limited|unlimited)_?time", "re:ferry|fer2013",
+            "re:deep(face|fake)", "re:emotion(al)?", "re:agent\\b", "re:threads?", "re:adapter", "re:a2"]
+    assert len(many) >= LITERAL_GATE_FROM
+    alternatives = [(("age", "fer", "*emotion", "x.y", "user"), tuple(rng.sample(many, rng.randint(LITERAL_GATE_FROM, len(many)))))]
     gate = RequirementFilter(alternatives)
     for text in texts(rng):
         assert gate.may_match(text) == brute(alternatives, text), (alternatives, text)

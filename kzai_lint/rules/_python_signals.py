@@ -195,9 +195,9 @@ def last_spelled_part(name: str) -> str:
 
 def import_words(roots: Iterable[str]) -> tuple[str, ...]:
     """Words one of which a file that imports one of these modules contains: `import x`,
-    `from x`, and `, x` / `,x` for `import os, x`. Prefixes only (`import feat` is also in
-    `import FeatureExtractor`): `import_requirement` adds the exact test."""
-    return tuple(word for root in sorted(roots) for word in (f"import {root}", f"from {root}", f"*, {root}", f"*,{root}"))
+    `from x`, and `, x` / `,x` for `import os, x`, each ending the name (`$`: `, feat` is in
+    every `f(x, feature)` of a large code base). `import_requirement` adds the exact test."""
+    return tuple(word for root in sorted(roots) for word in (f"import {root}$", f"from {root}$", f"*, {root}$", f"*,{root}$"))
 
 
 def import_pattern(roots: Iterable[str]) -> str:

@@ -40,7 +40,7 @@ from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter, stored_word
 from kzai_lint.regex_literals import necessary_literals, solid_pieces
 
-__all__ = ["Alternatives", "RequirementFilter", "is_pattern", "token_regex"]
+__all__ = ["Alternatives", "RequirementFilter", "is_pattern", "string_value_regex", "token_regex"]
 
 Alternatives = Sequence[tuple[tuple[str, ...], ...]]
 
@@ -67,6 +67,14 @@ def _unescaped(pattern: str) -> str:
 def is_pattern(item: str) -> bool:
     """Whether a requirement item is a pattern (`token:`, `def:`, `re:`), not a keyword."""
     return item.startswith(_KINDS)
+
+
+def string_value_regex(pattern: str) -> str:
+    """A `re:` pattern for a value that a string literal holds, as its first non-blank line
+    (a quote, blanks, then neither newline nor quote before the match): what `classify_model`
+    reads is stripped and one line. `emotion` anywhere is in every prompt template and
+    docstring about facial expressions."""
+    return "[\"']\\s*[^\"'\\n]*?(?:" + pattern + ")"
 
 
 def token_regex(fragments: Sequence[str]) -> str:

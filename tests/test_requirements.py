@@ -284,6 +284,36 @@ def test_an_import_word_is_a_whole_module_name() -> None:
     assert gate.may_match("import numpy as np, feat\ndetector = feat.Detector()\n")
 
 
+def test_an_import_is_a_statement_not_a_word_in_a_comment_or_doctest() -> None:
+    """"Corrected typo from API" in a comment once let transformers' SAM2 files through as an
+    import of OpenVoice's `api` module; `>>> import torch` in a docstring imports nothing."""
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    gate = RequirementFilter(rules["KZ307/library-call"].requirements_for(None, FileKind.PYTHON))
+    call = "\nconverter = ToneColorConverter(cfg)\nconverter.convert(audio_src_path=a, src_se=s, tgt_se=t)\n"
+    assert not gate.may_match("x = f(y)  # corrected typo from api" + call)
+    for head in ("from api import ToneColorConverter", "try: from api import ToneColorConverter", "x = 1; from api import ToneColorConverter"):
+        assert gate.may_match(head + call), head
+    assert gate.may_match('{"source": ["from api import ToneColorConverter\\n", "converter.convert(x)"]}')
+
+
+def test_a_loader_needs_its_model_as_the_start_of_a_string() -> None:
+    """A model-id fragment matters as a loader's argument, a stripped one-line string: not in a
+    prompt template's or a docstring's later lines."""
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    gate = RequirementFilter(rules["KZ306/library-call"].requirements_for(None, FileKind.PYTHON))
+    head = "import torch\nfrom transformers import pipeline\n"
+    assert gate.may_match(head + 'clf = pipeline("image-classification", model="acme/facial-expression-vit")\n')
+    assert gate.may_match(head + 'NAME = """\n    acme/facial-expression-vit\n"""\nclf = pipeline(model=NAME)\n')
+    assert not gate.may_match(head + 'PROMPT = """Describe the scene.\nTag: facial-expression, age."""\n')
+
+
+def test_psychological_features_need_an_objective_token_in_python() -> None:
+    rules = {r.meta.id: r(load()) for r in builtin_rules()}
+    gate = RequirementFilter(rules["KZ301/psych-targeting"].requirements_for(None, FileKind.PYTHON))
+    assert not gate.may_match('"""Layers susceptible to overflow in fp16."""\nFEATURES = ["hidden", "susceptibility"]\n')
+    assert gate.may_match('FEATURES = ["susceptibility", "tenure", "device"]\nTARGET = "purchase_value"\n')
+
+
 def test_a_library_call_needs_the_called_name_as_well_as_the_import() -> None:
     """`cv2` is imported by every image script; `cv2.seamlessClone` is called in few. A name
     resolved through an import is spelled in the file (import, alias or call), so its last part

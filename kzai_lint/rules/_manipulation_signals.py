@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Sequence
 
 from kzai_lint.context import FileContext
-from kzai_lint.model import Hit, Severity
+from kzai_lint.model import PYTHON_KINDS, Hit, Severity
 from kzai_lint.rules._config_nodes import parent_key
 from kzai_lint.rules._vocabulary import (
     VocabularyRule,
@@ -51,6 +51,16 @@ class DarkPatternSignals(ManipulationVocabulary):
 
 class PsychTargetingSignals(ManipulationVocabulary):
     """Which keys list model features, and which objective a file optimises."""
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """In Python a finding also needs an objective among the file's words (`_objective_in`
+        reads every identifier-like word): one as a whole token. `susceptible` or `anxiety` alone
+        are in docstrings of many files."""
+        needs = super().requirements_for(settings, kind)
+        objectives = tuple(f"token:{term}" for term in self.data.get("objectives") or ())
+        if needs is None or kind not in PYTHON_KINDS or not objectives:
+            return needs
+        return [alternative + (objectives,) for alternative in needs]
 
     def _is_feature_key(self, key: str) -> bool:
         return bool(name_tokens(key) & self.names("feature_names")) or snake(key) in self.names("feature_names")

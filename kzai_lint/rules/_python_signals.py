@@ -20,6 +20,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
 from kzai_lint.rules._messages import clause_phrase
+from kzai_lint.requirements import string_value_regex
 
 # Hook purpose a guard must be bound to, per code (clause map 7, purpose binding).
 GUARD_PURPOSE = {"KZ306": "emotion", "KZ305": "biometric", "KZ304": "personal_data", "KZ307": "synthetic"}
@@ -131,7 +132,7 @@ class CatalogueCallRule(PythonRule):
         for root, lasts in sorted(plain.items()):
             alternatives.append((*import_requirement([root]), tuple(sorted(lasts))))
         if loaders:
-            values = tuple(f"re:{p}" for p in self.catalogue.value_patterns(loader=True))
+            values = tuple(f"re:{string_value_regex(p)}" for p in self.catalogue.value_patterns(loader=True))
             alternatives.append((tuple(sorted(model_keywords(self.catalogue))), import_requirement(loaders)[1], values))
         return alternatives
 
@@ -202,9 +203,11 @@ def import_words(roots: Iterable[str]) -> tuple[str, ...]:
 
 def import_pattern(roots: Iterable[str]) -> str:
     """A regex (for the lower-cased text) that finds an import of one of these modules as a
-    whole name: `import x`, `import x.y as z`, `import a, b as c, x`, `from x.y import z`."""
+    whole name: `import x`, `import x.y as z`, `import a, b as c, x`, `from x.y import z`; as
+    a statement, which starts a line, follows `;` or `:` (`try: import x`), or starts a notebook
+    source line in JSON (after `"` or a `\\n` escape). "a typo from API" in a comment is none."""
     names = "|".join(re.escape(root.lower()) for root in sorted(roots))
-    return rf"(?:import|from)[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*(?:{names})(?![\w])"
+    return rf"(?m)(?:^|[;:\"]|\\n)[ \t\f]*(?:import|from)[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*(?:{names})(?![\w])"
 
 
 def import_requirement(roots: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

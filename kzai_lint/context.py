@@ -54,7 +54,9 @@ class FileContext:
     def lowered(self) -> str:
         """The text lower-cased, once per file: a dozen rules search it case-insensitively, and
         lower-casing then searching is far faster than `re.IGNORECASE`."""
-        return self.text.lower()
+        from kzai_lint.lowered import lowered
+
+        return lowered(self.text)
 
     def keywords_present(self, gate: str, fallback: "Callable[[], bool]") -> bool:
         """Whether the keywords of `gate` (a rule id) occur in the text: answered for all gates

@@ -22,7 +22,9 @@ def needs_facts(kind: FileKind, path: str) -> bool:
     return kind in (FileKind.REQUIREMENTS, FileKind.NOTEBOOK) or (kind is FileKind.TOML and name == "pyproject.toml")
 
 
-_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+# After a newline (the text is read with one in front): a literal first character lets `re`
+# jump from line to line, where `^` with MULTILINE is tried at every position (2.4x slower).
+_IMPORT = re.compile(r"\n[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
 # Machine-readable marking of synthetic output: invisible watermarks, C2PA manifests, provenance
 # metadata. A text scan is enough: these only need to exist somewhere in the output path.
 _MARKING = re.compile(r"(imwatermark|WatermarkEncoder|invisible[-_]watermark|\bc2pa\b|PngInfo\(|add_text\(\s*[\"'](?:ai[_-]?generated|parameters|provenance)|add_watermarker\s*=\s*True|\bXMP\b|trainedAlgorithmicMedia)", re.IGNORECASE)
@@ -37,10 +39,11 @@ def collect_text(ctx: FileContext) -> None:
     if ctx.kind is not FileKind.PYTHON:
         return
     first: dict[str, int] = {}
-    line, last = 1, 0
-    for m in _IMPORT.finditer(ctx.text):
-        line += ctx.text.count("\n", last, m.start())
-        last = m.start()
+    text = "\n" + ctx.text
+    line, last = 0, 0
+    for m in _IMPORT.finditer(text):
+        line += text.count("\n", last, m.start() + 1)  # the newline ending the line before
+        last = m.start() + 1
         first.setdefault(m.group(1), line)
     for module in sorted(first):
         ctx.add_fact("imports", module, first[module])

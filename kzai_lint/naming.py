@@ -11,7 +11,11 @@ from typing import Iterable
 
 __all__ = ["snake", "snake_text", "token_pattern"]
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# Where a camel-case word splits: `aB` -> `a_B`, `ABc` -> `A_Bc`. Two substitutions that each
+# start with a character class, not one zero-width pattern that starts with a look-behind: that
+# is tried at every position of a file (the prefilter snake-cases whole files; 1.6x slower).
+_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
+_UPPER_WORD = re.compile(r"([A-Z])([A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^0-9a-zа-яёәғқңөұүһі]+")
 # What a string literal's escapes hide from a plain split: `"\nbuy"` is the word `buy` to a rule
 # that reads the evaluated string.
@@ -24,7 +28,8 @@ def snake(text: str) -> str:
 
     Every signal is compared in this one form, so a term matches whatever the naming style.
     """
-    return _SEPARATORS.sub("_", _CAMEL.sub("_", text).lower()).strip("_")
+    split = _UPPER_WORD.sub(r"\1_\2", _LOWER_UPPER.sub(r"\1_\2", text))
+    return _SEPARATORS.sub("_", split.lower()).strip("_")
 
 
 def snake_text(text: str) -> str:

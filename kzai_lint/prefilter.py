@@ -32,6 +32,7 @@ import re
 from typing import Any, Iterable
 
 from kzai_lint.digest import blake2b
+from kzai_lint.lowered import lowered
 
 __all__ = ["WORD_END", "Prefilter", "stored_word"]
 
@@ -63,7 +64,7 @@ class Prefilter:
         return self._words is None
 
     def may_match(self, text: str) -> bool:
-        return self._words is None or self.may_match_lowered(text.lower())
+        return self._words is None or self.may_match_lowered(lowered(text))
 
     def may_match_lowered(self, lowered: str) -> bool:
         """`may_match` for a text already lower-cased (a caller asking several filters)."""

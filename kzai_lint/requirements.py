@@ -36,6 +36,7 @@ from typing import Sequence
 
 from kzai_lint import regex_cache
 from kzai_lint.digest import blake2b
+from kzai_lint.lowered import lowered
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter, stored_word
 from kzai_lint.regex_literals import necessary_literals, solid_pieces
@@ -150,13 +151,13 @@ class _Patterns:
         self._gate = Prefilter(["*" + w for w in words]) if len(words) >= LITERAL_GATE_FROM else None
 
     def holds(self, texts: _Texts) -> bool:
-        lowered = texts.lowered
-        found = None if self._gate is None else [w[1:] for w in self._gate.found_words(lowered)]
-        if self._literals and _may_hold(self._literals, lowered, found):
+        low = texts.lowered
+        found = None if self._gate is None else [w[1:] for w in self._gate.found_words(low)]
+        if self._literals and _may_hold(self._literals, low, found):
             return True
-        if self._re and any(_may_hold(words, lowered, found) and p.search(lowered) for p, words in self._re):
+        if self._re and any(_may_hold(words, low, found) and p.search(low) for p, words in self._re):
             return True
-        if self._prose and any(_may_hold(words, lowered, found) and p.search(texts.prose) for p, words in self._prose):
+        if self._prose and any(_may_hold(words, low, found) and p.search(texts.prose) for p, words in self._prose):
             return True
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True
@@ -197,6 +198,16 @@ def _may_hold(words: tuple[str, ...] | None, lowered: str, found: list[str] | No
     return any(word in lowered for word in words)
 
 
+def _cost(patterns: tuple[str, ...]) -> int:
+    """Which of an alternative's pattern groups to try first: the one whose costliest pattern
+    reads the cheapest form of the text (the lower-cased text, definition names, prose, the
+    snake-case form); a group that fails spares the others."""
+    return max(_COSTS.get(item.partition(":")[0], 0) for item in patterns)
+
+
+_COSTS = {"re": 0, "def": 1, "prose": 2, "token": 3}
+
+
 def _split(group: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(keywords, patterns) of a requirement group."""
     if ":" not in "\0".join(group):  # most groups are words only (some hold hundreds)
@@ -233,26 +244,26 @@ class RequirementFilter:
                 return True
             if not self._first_patterns:
                 return False
-            texts = _Texts(text, text.lower())
+            texts = _Texts(text, lowered(text))
             return any(self._holds(patterns, texts, {}) for patterns in self._first_patterns)
-        lowered = text.lower()
-        texts = _Texts(text, lowered)
+        low = lowered(text)
+        texts = _Texts(text, low)
         known: dict[tuple[str, ...], bool] = {}
         # The alternatives whose first words occur, from one pass that collects every first
         # word found (as cheap as the yes/no pass on the many files with none); then only their
         # other groups are looked for, each a small keyword set, before any pattern.
         live: set[int] = set()
-        for word in self.first.found_words(lowered):
+        for word in self.first.found_words(low):
             exact, maybe = self._owners_of(word)
             live.update(exact)
-            live.update(i for i in maybe if i not in live and self._words_occur(self._split[i][0][0], lowered, known))
+            live.update(i for i in maybe if i not in live and self._words_occur(self._split[i][0][0], low, known))
         if not live and not self._first_patterns:
             return False
         undecided: list[list[tuple[str, ...]]] = []
         for i in sorted(live):
             missing = []
             for keywords, patterns in self._split[i][1:]:
-                if keywords and self._words_occur(keywords, lowered, known):
+                if keywords and self._words_occur(keywords, low, known):
                     continue
                 if not patterns:
                     break
@@ -261,13 +272,13 @@ class RequirementFilter:
                 if not missing:
                     return True
                 undecided.append(missing)
-        if any(all(self._holds(patterns, texts, known) for patterns in missing) for missing in undecided):
+        if any(all(self._holds(patterns, texts, known) for patterns in sorted(missing, key=_cost)) for missing in undecided):
             return True
         # Alternatives whose first group is missing as words but has patterns.
         for i, alt in enumerate(self._split):
             if i in live or not alt or not alt[0][1] or not self._holds(alt[0][1], texts, known):
                 continue
-            if all((keywords and self._words_occur(keywords, lowered, known)) or self._holds(patterns, texts, known) for keywords, patterns in alt[1:]):
+            if all((keywords and self._words_occur(keywords, low, known)) or self._holds(patterns, texts, known) for keywords, patterns in alt[1:]):
                 return True
         return False
 

@@ -8,7 +8,7 @@ import libcst as cst
 from kzai_lint.analysis.python_module import PythonModule
 from kzai_lint.analysis.visitor import Visitor
 from kzai_lint.context import FileContext
-from kzai_lint.model import Confidence, Hit, Severity
+from kzai_lint.model import PYTHON_KINDS, Confidence, Hit, Severity
 from kzai_lint.rule import Invalid, RuleMeta, Valid
 from kzai_lint.rules._config_nodes import anchor_of, documents, list_items
 from kzai_lint.rules._python_sites import NameSite, display, python_sites, subscript_strings
@@ -292,7 +292,20 @@ class BehaviourWeights(_ScoringVocabulary):
         Valid("""
             FEATURES = ["late_payments", "debts", "income", "tenure"]
             """, note="credit features without social behaviour or weights"),
+        Valid("""
+            LOSS_WEIGHTS = {"flagged_samples": 2.0, "fine_tune": 0.5, "violations": 1.0}
+            """, note="`fine` of fine-tuning is no traffic fine"),
     )
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """In Python a weight table needs one social event among its keys, and a key is a token
+        of the file (`Terms` reads it so): `likes` or `fines` as a whole token, not only the word
+        start `flagged` or `demonstration` that many docstrings hold."""
+        needs = super().requirements_for(settings, kind)
+        social = tuple(f"token:{term}" for term in self.data.get("social_events") or ())
+        if needs is None or kind not in PYTHON_KINDS or not social:
+            return needs
+        return [alternative + (social,) for alternative in needs]
 
     def check_python(self, ctx: FileContext, facts: PythonModule) -> Iterator[Hit]:
         for coll in facts.collections:

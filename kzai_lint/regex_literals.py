@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-__all__ = ["necessary_literals", "required_words", "solid_pieces"]
+__all__ = ["necessary_literals", "required_words", "solid_pieces", "solid_words"]
 
 _SHAPE = re.compile(r"(?:\(\?<!\[[^\]]*\]\))?\((?!\?)([^()\[\]]*)\)", re.DOTALL)
 _OPTIONAL = "?*{"  # the character before is optional (or may be absent)
@@ -108,6 +108,28 @@ def solid_pieces(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return tuple(sorted(w for w in pieces if not any(v != w and v in w for v in pieces)))
 
 
+def solid_words(words: tuple[str, ...] | None) -> tuple[tuple[str, ...], ...] | None:
+    """For each word, every run of it of `MIN_LENGTH` or more without whitespace, quotes, braces
+    or backslashes; None when a word has none. Where the prose form of a text holds a word, the
+    text holds all its runs: a stricter test than one piece (`solid_pieces`), which for "fer2013
+    model" is the `model` of every ML file. A word whose runs each lie within a run of another
+    is left out (wherever the other's runs occur, so do its)."""
+    if words is None:
+        return None
+    split = []
+    for word in words:
+        parts = tuple(sorted({p for p in _NOT_IN_PIECES.split(word) if len(p) >= MIN_LENGTH}))
+        if not parts:
+            return None
+        split.append(parts)
+    unique = sorted(set(split), key=lambda parts: (len(parts), parts))
+    kept: list[tuple[str, ...]] = []
+    for parts in unique:
+        if not any(all(any(small in big for big in parts) for small in other) for other in kept):
+            kept.append(parts)
+    return tuple(kept)
+
+
 def _score(words: set[str] | None) -> int:
     return min((len(w) for w in words), default=0) if words else 0
 
@@ -165,14 +187,50 @@ def _exact_item(item: Any) -> set[str] | None:
 
 def _union(alternatives: Any, each: Callable[[list[Any]], set[str] | None]) -> set[str] | None:
     """What `each` gives for every alternative of a branch, together; None when one gives
-    nothing (that alternative can match without any of the others' strings)."""
-    union: set[str] = set()
+    nothing (that alternative can match without any of the others' strings). When the union is
+    too large, the alternatives with the most strings give a smaller set instead (`_compact`:
+    `driven` for the 48 spellings of "(audio|speech)[- ]driven (talking )?(face|head)s?")."""
+    sets: list[set[str]] = []
     for alternative in alternatives:
         one = each(list(alternative))
         if not one:
             return None
-        union |= one
+        sets.append(one)
+    if each is _must:
+        for index in sorted(range(len(sets)), key=lambda i: -len(sets[i])):
+            if len(set().union(*sets)) <= MAX_LITERALS:
+                break
+            smaller = _compact(list(alternatives[index]))
+            if smaller is not None and len(smaller) < len(sets[index]):
+                sets[index] = smaller
+    union = set().union(*sets)
     return union if len(union) <= MAX_LITERALS else None
+
+
+def _compact(items: list[Any]) -> set[str] | None:
+    """The fewest strings (of `MIN_LENGTH` or more; the longer of equally few) one of which
+    every match of the sequence contains: from a contiguous run of its exact items, or from a
+    group or repeat inside it. Asked only when the best sets of a branch are too many."""
+    exact = [_exact_item(item) for item in items]
+    best: set[str] | None = None
+
+    def consider(found: set[str] | None) -> None:
+        nonlocal best
+        if found and _score(found) >= MIN_LENGTH and (best is None or (len(found), -_score(found)) < (len(best), -_score(best))):
+            best = found
+
+    for start in range(len(items)):
+        run: set[str] | None = {""}
+        for end in range(start, len(items)):
+            one = exact[end]
+            if one is None or run is None:
+                break
+            run = _product(run, one)
+            consider(run)
+        if exact[start] is None:
+            inner = _must_item(items[start])
+            consider(inner)
+    return best
 
 
 def _must(items: list[Any]) -> set[str] | None:

@@ -39,7 +39,7 @@ from kzai_lint.digest import blake2b
 from kzai_lint.lowered import lowered
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter, stored_word
-from kzai_lint.regex_literals import necessary_literals, solid_pieces
+from kzai_lint.regex_literals import necessary_literals, solid_words
 
 __all__ = ["Alternatives", "RequirementFilter", "is_pattern", "string_value_regex", "token_regex"]
 
@@ -142,12 +142,13 @@ class _Patterns:
         # None: none known): searching those with `in` first spares most files the regex, which
         # for a pattern that starts with an alternation is tried at every position (measured on
         # transformers + diffusers: the requirement patterns were a fifth of a cold scan).
-        self._re = tuple((regex_cache.compile(p), _literals(p, prose=False)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
-        self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), _literals(p, prose=True)) for p in by_kind["prose:"])
+        self._re = tuple((regex_cache.compile(p), _literals(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
+        # A prose pattern's literals as the runs each needs, all of them (`solid_words`).
+        self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), _case_sensitive(p), _prose_words(p)) for p in by_kind["prose:"])
         # Every literal above, found in one pass when there are many (each `in` reads the whole
         # text when its literal is absent, as it is in most files: 40 model-id fragments were
         # 40 reads). Only the literals that contain a found one are then asked with `in`.
-        words = {*self._literals, *(w for _, ws in self._re + self._prose if ws for w in ws)}
+        words = {*self._literals, *(w for _, ws in self._re if ws for w in ws), *(w for *_, ws in self._prose if ws for parts in ws for w in parts)}
         self._gate = Prefilter(["*" + w for w in words]) if len(words) >= LITERAL_GATE_FROM else None
 
     def holds(self, texts: _Texts) -> bool:
@@ -157,30 +158,58 @@ class _Patterns:
             return True
         if self._re and any(_may_hold(words, low, found) and p.search(low) for p, words in self._re):
             return True
-        if self._prose and any(_may_hold(words, low, found) and p.search(texts.prose) for p, words in self._prose):
-            return True
+        if self._prose:
+            prose = texts.prose
+            ascii_only = prose.isascii()
+            if any(_may_hold_all(words, low, found) and (plain if plain is not None and ascii_only else folded).search(prose) for folded, plain, words in self._prose):
+                return True
         if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
             return True
         return self._token is not None and self._token.search(texts.snake) is not None
 
 
+_CASE_FREE = re.compile(r"(?:[^A-Z\\]|\\[^xuUN0-9])*")
+
+
+def _case_sensitive(pattern: str) -> re.Pattern[str] | None:
+    """The prose pattern without `re.IGNORECASE`, for ASCII texts (None: keep the flag). The
+    prose form is lower-cased, so a pattern with no upper-case letter (nor an escape that could
+    spell one) matches an ASCII one alike either way, and case folding makes `re` ~1.5x slower
+    (measured on the deepfake and talking-head phrases of the app-text rule)."""
+    if not pattern.isascii() or _CASE_FREE.fullmatch(pattern) is None:
+        return None
+    return regex_cache.compile(pattern)
+
+
 _LITERALS_SECTION = "regex-literals"
 
 
-def _literals(pattern: str, *, prose: bool) -> tuple[str, ...] | None:
-    """`necessary_literals` of a requirement pattern (for prose: its `solid_pieces`), kept in the
-    startup index: reading a pattern with `re._parser` costs ~1 ms, and a run builds hundreds."""
+def _literals(pattern: str) -> tuple[str, ...] | None:
+    """`necessary_literals` of a `re:` requirement pattern, kept in the startup index: reading a
+    pattern with `re._parser` costs ~1 ms, and a run builds hundreds."""
     from kzai_lint import startup_index
 
-    key = ("p:" if prose else "r:") + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    key = "r:" + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     table = startup_index.get(_LITERALS_SECTION, dict)
     if isinstance(table, dict) and key in table:
         stored = table[key]
         return tuple(stored) if stored else None
-    words = necessary_literals(pattern, re.IGNORECASE if prose else 0)
-    if prose:
-        words = solid_pieces(words)
+    words = necessary_literals(pattern)
     startup_index.update(_LITERALS_SECTION, key, list(words) if words else [])
+    return words
+
+
+def _prose_words(pattern: str) -> tuple[tuple[str, ...], ...] | None:
+    """`solid_words` of a `prose:` pattern's `necessary_literals` (kept as `_literals` are)."""
+    from kzai_lint import startup_index
+
+    key = "w:" + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    table = startup_index.get(_LITERALS_SECTION, dict)
+    if isinstance(table, dict) and key in table:
+        stored = table[key]
+        return tuple(tuple(parts) for parts in stored) if stored else None
+    words = solid_words(necessary_literals(pattern, re.IGNORECASE))
+    startup_index.update(_LITERALS_SECTION, key, [list(parts) for parts in words] if words else [])
     return words
 
 
@@ -196,6 +225,15 @@ def _may_hold(words: tuple[str, ...] | None, lowered: str, found: list[str] | No
     if found is not None:
         return any(word in lowered for word in words if any(part in word for part in found))
     return any(word in lowered for word in words)
+
+
+def _may_hold_all(words: tuple[tuple[str, ...], ...] | None, lowered: str, found: list[str] | None = None) -> bool:
+    """Whether all the runs of one of `words` occur in `lowered` (`found` as for `_may_hold`)."""
+    if words is None:
+        return True
+    if found is not None:
+        return any(all(any(part in piece for part in found) and piece in lowered for piece in parts) for parts in words)
+    return any(all(piece in lowered for piece in parts) for parts in words)
 
 
 def _cost(patterns: tuple[str, ...]) -> int:

@@ -15,6 +15,9 @@ hold patterns, for conditions that words cannot state without letting through fa
 - `def:REGEX` -- a `def` or `class` name, lower-cased and with its underscores removed, matches
   REGEX as a whole (the semantics of the named-capability rules).
 - `re:REGEX` -- REGEX is found in the lower-cased file.
+- `distinct:JSON` -- `[n, [[word, ...], ...]]`: words of at least `n` of the listed classes
+  occur at word starts (`distinct_requirement`): a label vocabulary needs five emotion classes,
+  and one `sad` or `disgust` is in many files that hold no such list.
 - `prose:REGEX` -- REGEX (case-insensitive) is found in the file read as text a person wrote:
   lower-cased, `\\n`/`\\t` escapes and runs of whitespace as one space, escaped quotes as
   quotes, and once more with `{placeholders}` as `{}` (what the prompt rules read in evaluated
@@ -31,8 +34,9 @@ file again for ~1,500 words: on transformers + diffusers that was a quarter of t
 """
 from __future__ import annotations
 
+import json
 import re
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from kzai_lint import regex_cache
 from kzai_lint.digest import blake2b
@@ -41,11 +45,11 @@ from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter, stored_word
 from kzai_lint.regex_literals import necessary_literals, solid_words
 
-__all__ = ["Alternatives", "RequirementFilter", "is_pattern", "string_value_regex", "token_regex"]
+__all__ = ["Alternatives", "RequirementFilter", "distinct_requirement", "is_pattern", "string_value_regex", "token_regex"]
 
 Alternatives = Sequence[tuple[tuple[str, ...], ...]]
 
-_KINDS = ("token:", "def:", "re:", "prose:")
+_KINDS = ("token:", "def:", "re:", "prose:", "distinct:")
 _WHITE_ESCAPE = re.compile(r"\\+(?:[nrt]|\r?\n)")  # `\n`, and a line continuation inside a string
 _QUOTE_ESCAPE = re.compile(r"\\+(?=['\"])")
 _PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
@@ -131,6 +135,7 @@ class _Patterns:
         token = token_regex(by_kind["token:"])
         self._token = regex_cache.compile(token) if token else None
         self._def = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
+        self._distinct = tuple(_Distinct(body) for body in by_kind["distinct:"])
         # One search per pattern, not one alternation of them all: most start with a literal,
         # which `re` finds with a fast scan, while an alternation of ~80 model ids and name
         # patterns tries every branch at every position (measured: 1.1 ms on a 4 KB file,
@@ -158,6 +163,8 @@ class _Patterns:
             return True
         if self._re and any(_may_hold(words, low, found) and p.search(low) for p, words in self._re):
             return True
+        if any(distinct.holds(low) for distinct in self._distinct):
+            return True
         if self._prose:
             prose = texts.prose
             ascii_only = prose.isascii()
@@ -179,6 +186,66 @@ def _case_sensitive(pattern: str) -> re.Pattern[str] | None:
     if not pattern.isascii() or _CASE_FREE.fullmatch(pattern) is None:
         return None
     return regex_cache.compile(pattern)
+
+
+class _Distinct:
+    """A `distinct:` item: how many classes must show, and one regex of all their words (the
+    longest first, so a word is read whole: `sadness`, not `sad`)."""
+
+    def __init__(self, body: str) -> None:
+        needed, classes = json.loads(body)
+        self.needed = int(needed)
+        self.class_of = {word: i for i, words in enumerate(classes) for word in words}
+        alternation = "|".join(re.escape(w) for w in sorted(self.class_of, key=lambda w: (-len(w), w)))
+        self.regex = regex_cache.compile(f"(?<![a-z0-9])(?:{alternation})") if alternation else None
+
+    def holds(self, lowered: str) -> bool:
+        if self.regex is None:
+            return self.needed <= 0
+        seen: set[int] = set()
+        for match in self.regex.finditer(lowered):
+            seen.add(self.class_of[match.group()])
+            if len(seen) >= self.needed:
+                return True
+        return False
+
+
+def distinct_requirement(needed: int, words_of: Iterable[Iterable[str]]) -> str | None:
+    """A `distinct:` item for "at least `needed` of these things occur", each thing given as the
+    words (lower-case, read at a word start) one of which shows it; None when it cannot rule out
+    more than its words do (fewer than two classes needed). Words of different things that one
+    could be read as the other (equal, or one within the other: `fear` and `fearful`, `0-2`
+    and `(0-2)`) form one class, so the class count never exceeds the things found: `needed`
+    is lowered to the number of the largest classes that hold `needed` things. (Reading one
+    thing as two classes, `east` and `asian` of "east asian", only lets more texts through.)"""
+    groups = [sorted(set(words)) for words in words_of]
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: list[tuple[str, int]] = [(w, i) for i, words in enumerate(groups) for w in words]
+    for word, i in owner:
+        for other, j in owner:
+            if i != j and word in other:
+                parent[root(j)] = root(i)
+    members: dict[int, list[int]] = {}
+    for i in range(len(groups)):
+        members.setdefault(root(i), []).append(i)
+    sizes = sorted((len(m) for m in members.values()), reverse=True)
+    classes_needed, covered = 0, 0
+    for size in sizes:
+        if covered >= needed:
+            break
+        covered += size
+        classes_needed += 1
+    if covered < needed or classes_needed < 2:
+        return None
+    classes = [sorted({w for i in m for w in groups[i]}) for m in members.values()]
+    return "distinct:" + json.dumps([classes_needed, sorted(classes)], ensure_ascii=False)
 
 
 _LITERALS_SECTION = "regex-literals"
@@ -243,7 +310,7 @@ def _cost(patterns: tuple[str, ...]) -> int:
     return max(_COSTS.get(item.partition(":")[0], 0) for item in patterns)
 
 
-_COSTS = {"re": 0, "def": 1, "prose": 2, "token": 3}
+_COSTS = {"re": 0, "distinct": 0, "def": 1, "prose": 2, "token": 3}
 
 
 def _split(group: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

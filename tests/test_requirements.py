@@ -383,3 +383,60 @@ def test_value_patterns_lose_anchors_and_optional_edges_only() -> None:
     assert _without_optional_edges("(dair-ai/)?emotion") == "emotion"
     assert _without_optional_edges("(a|b)c(d|)") == "(a|b)c"
     assert _without_optional_edges("(x)?+y") == "(x)?+y"
+
+
+# ---------------------------------------------------------------------------------------------
+# `distinct:` items: label vocabularies need several of their terms, not one
+# ---------------------------------------------------------------------------------------------
+
+def _distinct_holds(item: str, text: str) -> bool:
+    from kzai_lint.requirements import _Patterns, _Texts
+
+    return _Patterns((item,)).holds(_Texts(text, text.lower()))
+
+
+def test_distinct_classes_join_words_one_could_be_read_as_the_other() -> None:
+    from kzai_lint.requirements import distinct_requirement
+
+    assert distinct_requirement(3, [["fear"], ["fearful"], ["sad"], ["angry"]]) == 'distinct:[2, [["angry"], ["fear", "fearful"], ["sad"]]]'
+    # three things, two of them one class: the largest classes holding three are two
+    assert distinct_requirement(2, [["0-2"], ["(0-2)"], ["4-6"]]) is None
+    assert distinct_requirement(1, [["sad"], ["angry"]]) is None
+
+
+def test_distinct_counts_words_at_word_starts() -> None:
+    from kzai_lint.requirements import distinct_requirement
+
+    item = distinct_requirement(5, [["sad"], ["angry"], ["disgust"], ["fear"], ["contempt"]])
+    assert item is not None
+    assert _distinct_holds(item, 'EMOTIONS = ["Angry", "Disgust", "Fear", "Sad", "Contempt"]')
+    assert _distinct_holds(item, "class Emotion(Enum):\n    ANGRY = 0\n    SAD = 1\n    FEAR_FACE = 2\n    DISGUST = 3\n    CONTEMPT = 4\n")
+    assert not _distinct_holds(item, "loss = disgust_weight * x  # the sad truth about sadness")
+    assert not _distinct_holds(item, "fearless = besadangry = 1")
+
+
+@pytest.mark.parametrize("label_set", [ls for ls in load().label_sets], ids=lambda ls: ls.name)
+def test_a_collection_that_counts_holds_the_label_requirement(label_set) -> None:
+    """Any `min` distinct terms of a set, common ones first, in the styles collections are
+    written in, pass the count requirement (and one term never does, when there is one)."""
+    from kzai_lint.rules._python_signals import label_count_requirement
+
+    common = load().extra.get("label_prefilter_common", ())
+    item = label_count_requirement(label_set, common)
+    if item is None:
+        return
+    rng = random.Random(label_set.name)
+    terms = sorted(label_set.terms)
+    commons = [t for t in terms if t in common]
+    for _ in range(200):
+        chosen = rng.sample(commons, min(len(commons), rng.randint(0, label_set.min - 1)))
+        chosen += rng.sample([t for t in terms if t not in chosen], label_set.min - len(chosen))
+        style = rng.choice(["list", "enum", "dict"])
+        if style == "list":
+            text = "LABELS = [" + ", ".join(f'"{rng.choice([t, t.title(), t.upper(), t.replace(" ", "-")])}"' for t in chosen) + "]\n"
+        elif style == "enum":
+            text = "class Label(Enum):\n" + "".join(f"    {t.upper().replace(' ', '_')} = {i}\n" for i, t in enumerate(chosen))
+        else:
+            text = "idx2label = {" + ", ".join(f'{i}: "{t.replace(" ", "_")}"' for i, t in enumerate(chosen)) + "}\n"
+        assert _distinct_holds(item, text), (item[:80], text)
+    assert not _distinct_holds(item, f'LABEL = "{terms[0]}"\n')

@@ -24,9 +24,12 @@ from kzai_lint.sources.config_tree import ConfigDocument, ConfigNode
 
 
 # Twelve digits in a row, or digits on both sides of a join of implicitly concatenated string
-# literals (`"0612116" "00012"`, also across lines, also JSON-escaped in a notebook).
+# literals (`"0612116" "00012"`, also across lines, also JSON-escaped in a notebook). In a
+# Python file only blanks, line continuations, quotes, string prefixes and whole comments can
+# stand between the two (`"1", "2"` is a list of two strings, in most files).
 _TWELVE_DIGITS = r"(?<![0-9])[0-9]{12}(?![0-9])"
 _JOINED_DIGITS = r"[0-9]\\*[\"'][^0-9]{0,40}?[\"'][0-9]"
+_JOINED_DIGITS_PYTHON = r"[0-9][\"'](?:[ \t\f\r\n\\\"']|#[^\n]*\n)*[rubf]{0,2}[\"'][0-9]"
 
 
 class IinLiteralSignals(PersonalDataVocabulary):
@@ -38,7 +41,8 @@ class IinLiteralSignals(PersonalDataVocabulary):
         needs = super().requirements_for(settings, kind)
         if needs is None:
             return None
-        numbers = (f"re:{_TWELVE_DIGITS}",) if kind in CONFIG_KINDS else (f"re:{_TWELVE_DIGITS}", f"re:{_JOINED_DIGITS}")
+        joined = _JOINED_DIGITS_PYTHON if kind is FileKind.PYTHON else _JOINED_DIGITS
+        numbers = (f"re:{_TWELVE_DIGITS}",) if kind in CONFIG_KINDS else (f"re:{_TWELVE_DIGITS}", f"re:{joined}")
         return [alternative + (numbers,) for alternative in needs]
 
     def _python_hit(self, ctx: FileContext, node: cst.CSTNode, token: str, confidence: Confidence, severity: Severity | None, scope: str) -> Hit:

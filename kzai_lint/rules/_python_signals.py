@@ -20,7 +20,7 @@ from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
 from kzai_lint.rule import PythonRule
 from kzai_lint.rules._messages import clause_phrase
-from kzai_lint.requirements import string_value_regex
+from kzai_lint.requirements import distinct_requirement, string_value_regex
 
 # Hook purpose a guard must be bound to, per code (clause map 7, purpose binding).
 GUARD_PURPOSE = {"KZ306": "emotion", "KZ305": "biometric", "KZ304": "personal_data", "KZ307": "synthetic"}
@@ -217,14 +217,8 @@ def import_requirement(roots: Iterable[str]) -> tuple[tuple[str, ...], tuple[str
     return import_words(roots), (f"re:{import_pattern(roots)}",)
 
 
-def label_keywords(label_set: LabelSet, common: Sequence[str] = ()) -> set[str]:
-    """Prefilter words for a label set. Terms are matched after `-`, `_` and runs of whitespace
-    became one space, so every word of a term starts a word in the file: a term of several words
-    needs only one of them, the one the set already needs or else the longest uncommon one
-    (`wing` for `right wing`: `right` is in every licence header). A collection counts with `min`
-    distinct terms, so a file that counts holds a term outside any min - 1 of them: up to min - 1
-    terms whose words are all `common` (`label_prefilter_common`) are left out. A term such as
-    an age bucket `(0 2)` counts whole, since a bare digit would let every file through."""
+def _label_words(label_set: LabelSet, common: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """(the prefilter words of each term, the terms that may be left out, in that order)."""
     rank = {word: i for i, word in enumerate(common)}
     singles = {term for term in label_set.terms if " " not in term}
     words_of: dict[str, tuple[str, ...]] = {}
@@ -236,6 +230,43 @@ def label_keywords(label_set: LabelSet, common: Sequence[str] = ()) -> set[str]:
         known = [w for w in parts if w in singles]
         words_of[term] = (known[0] if known else max(parts, key=lambda w: (w not in rank, len(w), w)),)
     droppable = sorted((t for t in singles if words_of[t][0] in rank), key=lambda t: (rank[t], t))
+    return words_of, droppable
+
+
+def label_count_requirement(label_set: LabelSet, common: Sequence[str] = ()) -> str | None:
+    """A `distinct:` requirement: the words of several of the set's terms, not one, since a
+    collection counts with `min` distinct terms. Up to `min - 1` common terms may be among
+    them unseen; leaving out fewer asks for more of the rest, and the choice asking for the
+    most classes is kept. None when no choice needs two."""
+    words_of, droppable = _label_words(label_set, common)
+    # Every word of a term starts a word where the term is written, so a term of several words
+    # is shown by whichever of them sets it apart best: `east` for "east asian" and `south`
+    # for "south asian", where the keywords share `asian`.
+    chosen = [w for t, words in words_of.items() if " " not in t or not t[:1].isalpha() for w in words]
+    for term in sorted(t for t in words_of if " " in t and t[:1].isalpha()):
+        word = min(term.split(" "), key=lambda part: (sum(1 for w in chosen if part in w or w in part), -len(part), part))
+        words_of[term] = (word,)
+        chosen.append(word)
+    best: tuple[int, str] | None = None
+    for dropped in range(min(len(droppable), label_set.min - 1) + 1):
+        left_out = set(droppable[:dropped])
+        item = distinct_requirement(label_set.min - dropped, [w for t, w in words_of.items() if t not in left_out])
+        if item is not None:
+            needed = int(item.split("[", 2)[1].split(",", 1)[0])
+            if best is None or needed >= best[0]:
+                best = (needed, item)
+    return None if best is None else best[1]
+
+
+def label_keywords(label_set: LabelSet, common: Sequence[str] = ()) -> set[str]:
+    """Prefilter words for a label set. Terms are matched after `-`, `_` and runs of whitespace
+    became one space, so every word of a term starts a word in the file: a term of several words
+    needs only one of them, the one the set already needs or else the longest uncommon one
+    (`wing` for `right wing`: `right` is in every licence header). A collection counts with `min`
+    distinct terms, so a file that counts holds a term outside any min - 1 of them: up to min - 1
+    terms whose words are all `common` (`label_prefilter_common`) are left out. A term such as
+    an age bucket `(0 2)` counts whole, since a bare digit would let every file through."""
+    words_of, droppable = _label_words(label_set, common)
     dropped = set(droppable[: max(label_set.min - 1, 0)])
     return {w for t, words in words_of.items() if t not in dropped for w in words}
 
@@ -389,7 +420,9 @@ class LabelVocabularyRule(PythonRule):
             if self.catalogue.capabilities[ls.capability].code != self.meta.code:
                 continue
             words = tuple(sorted(label_keywords(ls, common)))
-            alternatives.append((words, biometric) if ls.context == "biometric" and biometric else (words,))
+            count = label_count_requirement(ls, common)
+            alternative: tuple[tuple[str, ...], ...] = (words,) if count is None else (words, (count,))
+            alternatives.append((*alternative, biometric) if ls.context == "biometric" and biometric else alternative)
         return alternatives
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:

@@ -61,6 +61,11 @@ class IinLiteral(IinLiteralSignals):
         Invalid("""
             CLIENT_IIN = "0612116" "00012"
             """, line=1, note="implicitly concatenated literal"),
+        Invalid("""
+            customer = {"name": "Test Person",
+                        "iin": ("0612116"  # birth date 2006-12-11, then 5 digits
+                                "00012")}
+            """, line=2, note="concatenated across a comment"),
         Invalid(files={"fixtures/customers.json": """
             {"customers": [
               {"iin": "791028302728", "phone": "+77010000000"}

@@ -49,6 +49,26 @@ def norm(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) else None
 
 
+def _python_facts(path: str, kind: FileKind, text: str, limits: Any) -> Any:
+    """The `PythonModule` of a Python file or notebook as the file rules get it; None when it
+    does not parse or is over the parse limit."""
+    from kzai_lint.sources.python import PythonParseError, parse_python
+
+    try:
+        if kind is FileKind.NOTEBOOK:
+            from kzai_lint.sources.notebook import parse_notebook
+
+            notebook = parse_notebook(text)
+            code, line_map = notebook.code, notebook.line_map or [(0, 1)]
+        else:
+            code, line_map = text, None
+        if limits.too_large_to_parse(len(code.encode("utf-8", "surrogatepass"))) is not None:
+            return None
+        return parse_python(code, path, line_map=line_map).facts
+    except (PythonParseError, ValueError):
+        return None
+
+
 def declared(settings: Any, field: str) -> str | None:
     """A declared class (`risk`, `autonomy`, `mode`) as file rules read it from the run's settings,
     normalised; None when it is not declared as a string."""
@@ -161,7 +181,7 @@ class DeclarationView:
     def ai_evidence(self) -> str | None:
         """What shows the repository trains or runs models, or None for a plain library."""
         if self._ai is None:
-            self._ai = (self._facts_evidence() or self._artefact_evidence() or self._scanned_imports(),)
+            self._ai = (self._facts_evidence() or self._artefact_evidence() or self._scanned_imports() or self._scanned_loads(),)
         return self._ai[0]
 
     def _facts_evidence(self) -> str | None:
@@ -186,6 +206,33 @@ class DeclarationView:
         if card is not None:
             return f"model card {card.path}"
         return f"model weights {self.repo.weights[0]}" if self.repo.weights else None
+
+    def _scanned_loads(self) -> str | None:
+        """A model loaded by a catalogued loader (`joblib.load(path)` in a script that imports
+        no ML library). The run-time rule records such a load when it reads a file, but the
+        prefilter lets it read only files that some rule could report in: read here, when
+        nothing else shows AI, are the other files that name a loader, parsed as that rule
+        would parse them, so the evidence never depends on the prefilter."""
+        from kzai_lint.limits import Limits
+        from kzai_lint.prefilter import Prefilter
+        from kzai_lint.rules._runtime_signals import fnmatch_any, load_runtime, loader_keywords, model_loads
+
+        runtime = load_runtime(self.repo.catalogue)
+        gate = Prefilter(loader_keywords(runtime))
+        limits = Limits.of(self.repo.settings)
+        for path, kind in sorted(self.repo.files.items()):
+            if kind not in (FileKind.PYTHON, FileKind.NOTEBOOK) or fnmatch_any(path, runtime.not_runtime_paths):
+                continue
+            text = read_text(self.root / path)
+            if not text or not gate.may_match(text):
+                continue
+            facts = _python_facts(path, kind, text, limits)
+            if facts is None:
+                continue
+            roots = frozenset(m.split(".", 1)[0] for m in facts.imported_modules)
+            for site in model_loads(runtime, facts.calls, roots):
+                return f"model loaded by {site.display}() in {path}"
+        return None
 
     def _scanned_imports(self) -> str | None:
         # Facts are gathered only by the rules that ran; when the run-time rule was not selected,

@@ -272,4 +272,14 @@ def matcher_keywords(matchers: Iterable[CallMatcher], modules: Iterable[str] = (
     return {w.lower() for w in words}
 
 
-__all__ = ["ArgRef", "CallIndex", "CallMatcher", "EffectSink", "LocalHosts", "NetworkSignal", "RuntimeCatalogue", "call_matcher", "effect_sites", "fnmatch_any", "load_runtime", "matcher_keywords"]
+def model_loads(runtime: RuntimeCatalogue, calls: Iterable[CallSite], roots: frozenset[str]) -> list[CallSite]:
+    """Calls that load a trained model (catalogued loaders and hub downloads): AI evidence."""
+    return [site for site in calls if runtime.loader_index.lookup(site, roots)]
+
+
+def loader_keywords(runtime: RuntimeCatalogue) -> set[str]:
+    """Prefilter words of `model_loads`."""
+    return matcher_keywords([*runtime.model_loaders, *(s.match for s in runtime.network if s.kind == "hub")])
+
+
+__all__ = ["ArgRef", "CallIndex", "CallMatcher", "EffectSink", "LocalHosts", "NetworkSignal", "RuntimeCatalogue", "call_matcher", "effect_sites", "fnmatch_any", "load_runtime", "loader_keywords", "matcher_keywords", "model_loads"]

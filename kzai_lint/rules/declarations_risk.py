@@ -41,6 +41,8 @@ class RiskMissing(MissingClass):
     INVALID = (
         Invalid(config='[project]\nname = "forecast"\ndependencies = ["lightgbm", "pandas"]\n', finding_path="pyproject.toml", line=None),
         Invalid(files={"train.py": "import torch.nn as nn\nmodel = nn.Linear(4, 2)\n"}, finding_path=".", line=None, note="no config file at all"),
+        Invalid(files={"predict.py": "import joblib\n\nmodel = joblib.load('race_model.pkl')\nprint(model.predict([[1, 2]]))\n"}, finding_path=".", line=None,
+                note="a trained model loaded with joblib, no ML import"),
     )
     VALID = (
         Valid(files={"util.py": "import json\ndef load(p):\n    return json.load(open(p))\n"}, note="a library without AI capability"),

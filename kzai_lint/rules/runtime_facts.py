@@ -20,7 +20,7 @@ from kzai_lint.rule import Invalid, PythonRule, RuleMeta, Valid
 from kzai_lint.rules._call_arguments import argument, host_of, module_constants
 from kzai_lint.rules._declaration_view import declared
 from kzai_lint.rules._network_egress import Egress, ModuleView, egresses, offline_switches
-from kzai_lint.rules._runtime_signals import effect_sites, fnmatch_any, load_runtime, matcher_keywords
+from kzai_lint.rules._runtime_signals import effect_sites, fnmatch_any, load_runtime, matcher_keywords, model_loads
 
 
 class PublicNetworkAtRuntime(PythonRule):
@@ -179,9 +179,8 @@ class PublicNetworkAtRuntime(PythonRule):
         found = sorted(m for m in self.runtime.ai_modules if m in roots or ("." in m and _imports(facts, m)))
         for module in found:
             ctx.add_fact("ai_signal", f"imports {module}", _import_line(text, module.split(".", 1)[0]))
-        for site in facts.calls:
-            if self.runtime.loader_index.lookup(site, roots):
-                ctx.add_fact("ai_signal", f"model loaded by {site.display}()", None)
+        for site in model_loads(self.runtime, facts.calls, roots):
+            ctx.add_fact("ai_signal", f"model loaded by {site.display}()", None)
 
     def _record_effects(self, ctx: FileContext, facts: PythonModule, roots: frozenset[str]) -> None:
         sinks = effect_sites(self.runtime, facts.calls, roots)

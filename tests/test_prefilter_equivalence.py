@@ -95,3 +95,39 @@ def test_no_python_rule_lets_every_file_through() -> None:
         assert words is not None, f"{rule.meta.id} returns no keywords: every Python file would be parsed"
         words = list(words)
         assert all(w.strip("*") for w in words), f"{rule.meta.id} has an empty keyword: every file would pass"
+
+
+def _catalogue_mentions() -> list[tuple[str, str, str]]:
+    """(code, name, a file naming it) for every catalogue data set and model-id pattern: one of
+    its necessary literals in a data path, when the signal's own regex reads it there."""
+    import re
+
+    from kzai_lint.catalogue import load
+    from kzai_lint.regex_literals import necessary_literals
+
+    catalogue = load()
+    out = []
+    signals = [(ds.name, ds.regex, ds.capability) for ds in catalogue.datasets]
+    signals += [(p.regex.pattern[:40], p.regex, p.capability) for p in catalogue.model_patterns]
+    for name, regex, capability in signals:
+        for literal in necessary_literals(regex.pattern, re.IGNORECASE) or ():
+            value = f"data/{literal}.csv"
+            if regex.search(value):
+                out.append((catalogue.capabilities[capability].code, name, f'import pandas as pd\nframe = pd.read_csv("{value}")\n'))
+    return out
+
+
+MENTIONS = _catalogue_mentions()
+
+
+def test_every_catalogue_data_set_has_mentions_to_check() -> None:
+    assert len(MENTIONS) > 60
+
+
+@pytest.mark.parametrize(("code", "name", "text"), MENTIONS, ids=[f"{c}-{n}-{i}" for i, (c, n, _) in enumerate(MENTIONS)])
+def test_a_catalogue_data_set_or_model_named_in_code_is_found_the_same_way(code: str, name: str, text: str, tmp_path: Path) -> None:
+    """The artefact rules' keywords are a hand-kept list beside the patterns (ISEAR was missing
+    from it, and `"data\\isear.csv"` was found only without the prefilter)."""
+    (tmp_path / "load.py").write_text(text, encoding="utf-8")
+    select = [code]
+    assert check([tmp_path], jobs=1, select=select).findings == check([tmp_path], jobs=1, select=select, use_prefilter=False).findings, (name, text)

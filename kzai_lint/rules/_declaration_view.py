@@ -209,7 +209,7 @@ class DeclarationView:
 
     def _scanned_loads(self) -> str | None:
         """A model loaded by a catalogued loader (`joblib.load(path)` in a script that imports
-        no ML library). The run-time rule records such a load when it reads a file, but the
+        no ML library, `cv2.dnn.readNetFromCaffe`). The run-time rule records such a load when it reads a file, but the
         prefilter lets it read only files that some rule could report in: read here, when
         nothing else shows AI, are the other files that name a loader, parsed as that rule
         would parse them, so the evidence never depends on the prefilter."""
@@ -217,8 +217,11 @@ class DeclarationView:
         from kzai_lint.prefilter import Prefilter
         from kzai_lint.rules._runtime_signals import fnmatch_any, load_runtime, loader_keywords, model_loads
 
-        runtime = load_runtime(self.repo.catalogue)
-        gate = Prefilter(loader_keywords(runtime))
+        catalogue = self.repo.catalogue
+        runtime = load_runtime(catalogue)
+        # the library-call rules record a catalogued call with a model argument (`cv2.dnn.*`)
+        roots = {sig.name.split(".", 1)[0].lower() for sig in catalogue.calls if sig.model_arg is not None and not sig.capabilities}
+        gate = Prefilter(loader_keywords(runtime) | {w for root in roots for w in (f"import {root}", f"from {root}", f"{root}.")})
         limits = Limits.of(self.repo.settings)
         for path, kind in sorted(self.repo.files.items()):
             if kind not in (FileKind.PYTHON, FileKind.NOTEBOOK) or fnmatch_any(path, runtime.not_runtime_paths):
@@ -229,9 +232,12 @@ class DeclarationView:
             facts = _python_facts(path, kind, text, limits)
             if facts is None:
                 continue
-            roots = frozenset(m.split(".", 1)[0] for m in facts.imported_modules)
-            for site in model_loads(runtime, facts.calls, roots):
+            imported = frozenset(m.split(".", 1)[0] for m in facts.imported_modules)
+            for site in model_loads(runtime, facts.calls, imported):
                 return f"model loaded by {site.display}() in {path}"
+            for site in facts.calls:
+                if site.qualname and any(sig.model_arg is not None and not sig.capabilities for sig in catalogue.calls_for(site.qualname)):
+                    return f"model loaded by {site.display} in {path}"
         return None
 
     def _scanned_imports(self) -> str | None:

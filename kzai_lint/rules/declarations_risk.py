@@ -43,6 +43,8 @@ class RiskMissing(MissingClass):
         Invalid(files={"train.py": "import torch.nn as nn\nmodel = nn.Linear(4, 2)\n"}, finding_path=".", line=None, note="no config file at all"),
         Invalid(files={"predict.py": "import joblib\n\nmodel = joblib.load('race_model.pkl')\nprint(model.predict([[1, 2]]))\n"}, finding_path=".", line=None,
                 note="a trained model loaded with joblib, no ML import"),
+        Invalid(files={"detect.py": "import cv2\n\nnet = cv2.dnn.readNetFromCaffe('deploy.prototxt', 'res10_300x300.caffemodel')\n"}, finding_path=".", line=None,
+                note="a network loaded with OpenCV's dnn module"),
     )
     VALID = (
         Valid(files={"util.py": "import json\ndef load(p):\n    return json.load(open(p))\n"}, note="a library without AI capability"),

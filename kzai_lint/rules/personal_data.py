@@ -6,6 +6,7 @@ matching behind the rules is in `_iin_numbers`, `_iin_signals`, `_pii_egress` an
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator
 
 import libcst as cst
@@ -257,6 +258,16 @@ class IinRecord(IinRecordSignals):
 
     def keywords(self) -> Iterable[str] | None:
         return spellings([*self.names("iin_columns"), "iin"])
+
+    def requirements_for(self, settings: Any, kind: Any) -> list[tuple[tuple[str, ...], ...]] | None:
+        """In Python an IIN column's name is a whole token of the file (a string, a field, a
+        SQL column; `IinRecord` compares names after snake_case): `iin` as a word start is also
+        in every `torch.iinfo`."""
+        needs = super().requirements_for(settings, kind)
+        columns = tuple(f"token:{re.escape(name)}" for name in self.names("iin_columns"))
+        if needs is None or kind not in PYTHON_KINDS or not columns:
+            return needs
+        return [alternative + (columns,) for alternative in needs]
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         if ctx.kind is FileKind.TABULAR:

@@ -55,8 +55,11 @@ _QUOTE_ESCAPE = re.compile(r"\\+(?=['\"])")
 _PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
 _WHITESPACE = re.compile(r"\s+")
 # A definition's name in a file, whatever surrounds it (notebook JSON escapes the newline before
-# it, so no word boundary is asked for; a line continuation may follow `def`).
-_DEFINITION = re.compile(r"(?:def|class)[\s\\]+(\w+)")
+# it, so no word boundary is asked for; a line continuation may follow `def`). One regex per
+# keyword, each starting with its literal, which `re` scans for fast (an alternation of the two
+# is tried at every position: 3.4x slower on transformers + diffusers); the name is read by a
+# look-ahead, so a `def` inside a name is still seen (`class undef x`).
+_DEFINITIONS = (re.compile(r"def[\s\\]+(?=(\w+))"), re.compile(r"class[\s\\]+(?=(\w+))"))
 
 
 # A regex that matches exactly one string: characters without special meaning and escapes of
@@ -120,7 +123,7 @@ class _Texts:
     @property
     def names(self) -> list[str]:
         if self._names is None:
-            self._names = list({n.replace("_", "") for n in _DEFINITION.findall(self.lowered)})
+            self._names = list({n.replace("_", "") for definition in _DEFINITIONS for n in definition.findall(self.lowered)})
         return self._names
 
 

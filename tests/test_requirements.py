@@ -455,3 +455,11 @@ def test_a_label_word_alone_is_no_label_vocabulary() -> None:
     gate = RequirementFilter(rules["KZ306/label-vocabulary"].requirements_for(None, FileKind.PYTHON))
     assert not gate.may_match('import torch\n# a sad truth: attention masks disgust everyone\nmask = torch.ones(4)\n')
     assert gate.may_match('import torch\nEMOTIONS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]\n')
+
+
+def test_definition_names_are_read_even_inside_another_definition_name() -> None:
+    from kzai_lint.requirements import _Texts
+
+    text = "class Undef predictAge_def x\ndef \\\n  detect_race(img):\n"
+    names = set(_Texts(text, text.lower()).names)
+    assert {"undef", "x", "detectrace"} <= names

@@ -149,10 +149,16 @@ def _matcher(words: frozenset[str]) -> _Matcher:
     from kzai_lint import regex_cache, startup_index
 
     key = "prefilter/" + blake2b("\n".join(sorted(words)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    anywhere, pattern = startup_index.get(key, lambda: plan(words))
+    # the trie of the `*` words too: built from ~200 words it took 12 ms of a pre-commit run
+    anywhere, pattern, anywhere_trie = startup_index.get(key, lambda: _planned(words))
     many = (len(anywhere) >= ANYWHERE_REGEX_FROM or any(WORD_END in w for w in anywhere)) and "" not in anywhere
-    anywhere_regex = regex_cache.compile(_trie(anywhere) or "(?!x)x") if many else None
+    anywhere_regex = regex_cache.compile(anywhere_trie or "(?!x)x") if many else None
     return _Matcher(tuple(anywhere), regex_cache.compile(pattern) if pattern is not None else None, anywhere_regex)
+
+
+def _planned(words: Iterable[str]) -> tuple[list[str], str | None, str | None]:
+    anywhere, pattern = plan(words)
+    return anywhere, pattern, _trie(anywhere)
 
 
 def plan(words: Iterable[str]) -> tuple[list[str], str | None]:

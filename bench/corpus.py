@@ -294,11 +294,23 @@ def generate(root: Path, files: int = 3000, seed: int = 7) -> dict[str, int]:
     return counts
 
 
+# What makes every worst-case file one that rules must parse: a face-verification helper calls a
+# catalogued library (the library-call rules read its arguments to see that it infers no
+# emotion or attribute), and reports nothing. A comment naming an emotion classifier did this
+# until the prefilter learnt to ask for more than a word.
+_FACE_CHECK = (
+    "\n\nfrom deepface import DeepFace\n\n\n"
+    "def same_person(first, second):\n"
+    '    """Face verification for the re-identification baseline."""\n'
+    '    return DeepFace.verify(img1_path=first, img2_path=second)["verified"]\n'
+)
+
+
 def generate_worst_case(root: Path, files: int = 400, seed: int = 11) -> int:
-    """Python files that all pass the prefilter (each names an emotion model in a comment)."""
+    """Python files that all pass the prefilter (each verifies faces with a catalogued library)."""
     rng = random.Random(seed)
     for i in range(files):
-        _write(root / f"pkg{i % 20}" / f"{_name(rng)}_{i}.py", "# baseline: compare with an emotion classifier\n" + _python_file(rng))
+        _write(root / f"pkg{i % 20}" / f"{_name(rng)}_{i}.py", _python_file(rng) + _FACE_CHECK)
     return files
 
 

@@ -11,7 +11,7 @@ class EmotionAppText(AppTextRule):
 
     ## What it finds
     Literal titles and descriptions of Streamlit pages (`st.title`, `st.set_page_config`),
-    Gradio interfaces, FastAPI services, Tk windows, `argparse` commands and `setup()`, read
+    Gradio interfaces, FastAPI services, Tk and OpenCV windows, `argparse` commands and `setup()`, read
     with the model-card prose phrases: "Facial Emotion Recognition", "EEG Emotional State
     Classifier", "detects the user's emotions". Music, game and speech-synthesis apps, and
     negated sentences, are not findings.
@@ -63,6 +63,11 @@ class EmotionAppText(AppTextRule):
             TITLE = "Facial Emotion Recognition"
             print(TITLE)
             """, note="a string that no app shows as its own description"),
+        Valid("""
+            import cv2
+            cv2.namedWindow("Face Detection")
+            cv2.imshow("Face Detection", frame)
+            """, note="a face detector's window"),
     )
 
 
@@ -135,6 +140,11 @@ class SyntheticMediaAppText(AppTextRule):
             import streamlit as st
             st.header("Clone any voice from a ten-second sample")
             """, line=2),
+        Invalid("""
+            import cv2
+            swapped = swap(cv2.imread("a.jpg"), cv2.imread("b.jpg"))
+            cv2.imshow("Face Swap 1: ", swapped)
+            """, line=3, note="an OpenCV window's title"),
     )
     VALID = (
         Valid("""

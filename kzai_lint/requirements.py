@@ -192,15 +192,17 @@ def _case_sensitive(pattern: str) -> re.Pattern[str] | None:
 
 
 class _Distinct:
-    """A `distinct:` item: how many classes must show, and one regex of all their words (the
-    longest first, so a word is read whole: `sadness`, not `sad`)."""
+    """A `distinct:` item: how many classes must show, and one regex of all their words at word
+    starts (the longest first, so a word is read whole: `sadness`, not `sad`)."""
 
     def __init__(self, body: str) -> None:
         needed, classes = json.loads(body)
         self.needed = int(needed)
         self.class_of = {word: i for i, words in enumerate(classes) for word in words}
         alternation = "|".join(re.escape(w) for w in sorted(self.class_of, key=lambda w: (-len(w), w)))
-        self.regex = regex_cache.compile(f"(?<![a-z0-9])(?:{alternation})") if alternation else None
+        # a word start: no letter or digit before, in any script (a term in a collection is
+        # quoted or separated; `[a-z0-9]` would let a Cyrillic word start anywhere in one)
+        self.regex = regex_cache.compile(f"(?<![^\\W_])(?:{alternation})") if alternation else None
 
     def holds(self, lowered: str) -> bool:
         if self.regex is None:
@@ -213,13 +215,22 @@ class _Distinct:
         return False
 
 
+def _may_overlap(word: str, other: str) -> bool:
+    """Whether the scan, reading the longest word at each word start, might read `other` where
+    `word` starts (or the reverse): one is a prefix of the other (`fear`/`fearful`). Words of
+    different things cannot overlap otherwise: each thing a collection counts is its own quoted
+    item or identifier, so its words start where no other thing's match runs (`asian` inside
+    `caucasian` starts no word; `0-2` inside `(0-2)` is the same item)."""
+    return word.startswith(other) or other.startswith(word)
+
+
 def distinct_requirement(needed: int, words_of: Iterable[Iterable[str]]) -> str | None:
     """A `distinct:` item for "at least `needed` of these things occur", each thing given as the
     words (lower-case, read at a word start) one of which shows it; None when it cannot rule out
     more than its words do (fewer than two classes needed). Words of different things that one
-    could be read as the other (equal, or one within the other: `fear` and `fearful`, `0-2`
-    and `(0-2)`) form one class, so the class count never exceeds the things found: `needed`
-    is lowered to the number of the largest classes that hold `needed` things. (Reading one
+    could be read as the other (`_may_overlap`: `fear` and `fearful`) form one class, so the
+    class count never exceeds the things found: `needed` is lowered to the number of the
+    largest classes that hold `needed` things. (Reading one
     thing as two classes, `east` and `asian` of "east asian", only lets more texts through.)"""
     groups = [sorted(set(words)) for words in words_of]
     parent = list(range(len(groups)))
@@ -233,7 +244,7 @@ def distinct_requirement(needed: int, words_of: Iterable[Iterable[str]]) -> str 
     owner: list[tuple[str, int]] = [(w, i) for i, words in enumerate(groups) for w in words]
     for word, i in owner:
         for other, j in owner:
-            if i != j and word in other:
+            if i != j and _may_overlap(word, other):
                 parent[root(j)] = root(i)
     members: dict[int, list[int]] = {}
     for i in range(len(groups)):

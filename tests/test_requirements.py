@@ -399,8 +399,10 @@ def test_distinct_classes_join_words_one_could_be_read_as_the_other() -> None:
     from kzai_lint.requirements import distinct_requirement
 
     assert distinct_requirement(3, [["fear"], ["fearful"], ["sad"], ["angry"]]) == 'distinct:[2, [["angry"], ["fear", "fearful"], ["sad"]]]'
-    # three things, two of them one class: the largest classes holding three are two
-    assert distinct_requirement(2, [["0-2"], ["(0-2)"], ["4-6"]]) is None
+    # words one could be read as the other are one class; a word inside another is not
+    assert distinct_requirement(2, [["fear"], ["fearful"], ["fearless"]]) is None
+    assert distinct_requirement(2, [["asian"], ["caucasian"]]) == 'distinct:[2, [["asian"], ["caucasian"]]]'
+    assert distinct_requirement(2, [["0-2"], ["(0-2)"], ["4-6"]]) is not None
     assert distinct_requirement(1, [["sad"], ["angry"]]) is None
 
 
@@ -413,6 +415,10 @@ def test_distinct_counts_words_at_word_starts() -> None:
     assert _distinct_holds(item, "class Emotion(Enum):\n    ANGRY = 0\n    SAD = 1\n    FEAR_FACE = 2\n    DISGUST = 3\n    CONTEMPT = 4\n")
     assert not _distinct_holds(item, "loss = disgust_weight * x  # the sad truth about sadness")
     assert not _distinct_holds(item, "fearless = besadangry = 1")
+    assert not _distinct_holds(item, "гнев = 1")  # not a word of the set, and no Latin word
+    cyrillic = distinct_requirement(2, [["гнев"], ["страх"]])
+    assert cyrillic is not None and _distinct_holds(cyrillic, 'LABELS = ["Гнев", "Страх"]')
+    assert not _distinct_holds(cyrillic, "игнев астрах")
 
 
 @pytest.mark.parametrize("label_set", [ls for ls in load().label_sets], ids=lambda ls: ls.name)

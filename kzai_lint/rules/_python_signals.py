@@ -244,7 +244,7 @@ def label_count_requirement(label_set: LabelSet, common: Sequence[str] = ()) -> 
     # for "south asian", where the keywords share `asian`.
     chosen = [w for t, words in words_of.items() if " " not in t or not t[:1].isalpha() for w in words]
     for term in sorted(t for t in words_of if " " in t and t[:1].isalpha()):
-        word = min(term.split(" "), key=lambda part: (sum(1 for w in chosen if part in w or w in part), -len(part), part))
+        word = min(term.split(" "), key=lambda part: (sum(1 for w in chosen if w.startswith(part) or part.startswith(w)), -len(part), part))
         words_of[term] = (word,)
         chosen.append(word)
     best: tuple[int, str] | None = None

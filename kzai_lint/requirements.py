@@ -351,6 +351,7 @@ class RequirementFilter:
         self._patterns: dict[tuple[str, ...], _Patterns] = {}
         self._groups: dict[tuple[str, ...], Prefilter] = {}
         self._owners: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._first_words: list[tuple[frozenset[str], tuple[str, ...]]] | None = None
         self._conjunctive = self.alternatives is not None and any(len(alt) > 1 for alt in self.alternatives)
 
     @property
@@ -407,14 +408,19 @@ class RequirementFilter:
         keyword or a `*` one; those are asked on their own)."""
         owners = self._owners.get(found)
         if owners is None:
+            firsts = self._first_words
+            if firsts is None:  # each alternative's first words as stored, once per filter
+                firsts = self._first_words = []
+                for alt in self._split:
+                    words = [stored_word(k) for k in (alt[0][0] if alt else ())]
+                    firsts.append((frozenset(words), tuple(w.lstrip("*") for w in words)))
             core = found.lstrip("*")
             exact: list[int] = []
             maybe: list[int] = []
-            for i, alt in enumerate(self._split):
-                words = [stored_word(k) for k in (alt[0][0] if alt else ())]
+            for i, (words, cores) in enumerate(firsts):
                 if found in words or (found == core and "*" + core in words) or "*" in words:
                     exact.append(i)
-                elif any(core in w.lstrip("*") for w in words):
+                elif any(core in w for w in cores):
                     maybe.append(i)
             owners = self._owners[found] = (tuple(exact), tuple(maybe))
         return owners

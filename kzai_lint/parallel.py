@@ -238,6 +238,7 @@ class _Scheduler:
         starts. Rule modules and libcst are imported by the workers that need them."""
         if self.serial or len(todo) < max(SHARD_MIN_FILES, 1) or self.plan.buffers or not _FORKS:
             return False
+        self._warm_prefilters({file.kind for _, file, _ in todo})
         try:
             self.pool = _new_pool(self.plan, self.jobs, preload=False)
         except (OSError, ValueError, RuntimeError, ImportError, NotImplementedError):
@@ -263,6 +264,17 @@ class _Scheduler:
                     if self.results[index] is None:
                         self.add(index, file, info)
         return True
+
+    def _warm_prefilters(self, kinds: set[Any]) -> None:
+        """Build each kind's prefilter and its first keyword pass here, before forking: every
+        worker needs them for its first file, and would otherwise build them for itself."""
+        if not self.plan.use_prefilter:
+            return
+        for kind in kinds:
+            if self.plan.file_rules(kind):
+                prefilter = self.plan.prefilter(kind)
+                if prefilter is not None:
+                    prefilter.may_match("")
 
     def _merge(self, done: list[tuple[int, "engine.FileResult"]], remembered: list[tuple[str, Any, str, Any]], counters: dict[str, int]) -> None:
         for index, result in done:

@@ -259,19 +259,15 @@ class SourceFailure(Exception):
 
 def _build_source(ctx: FileContext, data: bytes | None) -> None:
     from kzai_lint.sources import DocumentError, load_document
-    from kzai_lint.sources.python import PythonParseError, parse_python
+    from kzai_lint.sources.python import PythonParseError, parse_python, python_code
 
     try:
-        if ctx.kind is FileKind.PYTHON:
-            _within_parse_limit(ctx, ctx.text)
-            ctx.python = parse_python(ctx.text, ctx.path)
-        elif ctx.kind is FileKind.NOTEBOOK:
-            from kzai_lint.sources.notebook import parse_notebook
-
-            notebook = parse_notebook(ctx.text)
-            ctx.document = notebook
-            _within_parse_limit(ctx, notebook.code)
-            ctx.python = parse_python(notebook.code, ctx.path, line_map=notebook.line_map or [(0, 1)])
+        if ctx.kind in (FileKind.PYTHON, FileKind.NOTEBOOK):
+            code, line_map, notebook = python_code(ctx.text, notebook=ctx.kind is FileKind.NOTEBOOK)
+            if notebook is not None:
+                ctx.document = notebook
+            _within_parse_limit(ctx, code)
+            ctx.python = parse_python(code, ctx.path, line_map=line_map)
         else:
             ctx.document = load_document(ctx.kind, ctx.text, ctx.path, data)
     except PythonParseError as exc:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from kzai_lint import regex_cache
 from kzai_lint.digest import blake2b
@@ -230,8 +230,8 @@ def distinct_requirement(needed: int, words_of: Iterable[Iterable[str]]) -> str 
     more than its words do (fewer than two classes needed). Words of different things that one
     could be read as the other (`_may_overlap`: `fear` and `fearful`) form one class, so the
     class count never exceeds the things found: `needed` is lowered to the number of the
-    largest classes that hold `needed` things. (Reading one
-    thing as two classes, `east` and `asian` of "east asian", only lets more texts through.)"""
+    largest classes that hold `needed` things. (Reading one thing as two classes, `east` and
+    `asian` of "east asian", only lets more texts through.)"""
     groups = [sorted(set(words)) for words in words_of]
     parent = list(range(len(groups)))
 
@@ -266,32 +266,30 @@ _LITERALS_SECTION = "regex-literals"
 
 
 def _literals(pattern: str) -> tuple[str, ...] | None:
-    """`necessary_literals` of a `re:` requirement pattern, kept in the startup index: reading a
-    pattern with `re._parser` costs ~1 ms, and a run builds hundreds."""
-    from kzai_lint import startup_index
-
-    key = "r:" + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-    table = startup_index.get(_LITERALS_SECTION, dict)
-    if isinstance(table, dict) and key in table:
-        stored = table[key]
-        return tuple(stored) if stored else None
-    words = necessary_literals(pattern)
-    startup_index.update(_LITERALS_SECTION, key, list(words) if words else [])
-    return words
+    """`necessary_literals` of a `re:` requirement pattern (`_stored`)."""
+    words = _stored("r:", pattern, lambda: necessary_literals(pattern))
+    return tuple(words) if words else None
 
 
 def _prose_words(pattern: str) -> tuple[tuple[str, ...], ...] | None:
-    """`solid_words` of a `prose:` pattern's `necessary_literals` (kept as `_literals` are)."""
+    """`solid_words` of a `prose:` pattern's `necessary_literals` (`_stored`)."""
+    words = _stored("w:", pattern, lambda: solid_words(necessary_literals(pattern, re.IGNORECASE)))
+    return tuple(tuple(parts) for parts in words) if words else None
+
+
+def _stored(prefix: str, pattern: str, compute: Callable[[], Sequence[Any] | None]) -> Any:
+    """What `compute` gives for a pattern, kept in the startup index (as JSON lists; empty for
+    None): reading a pattern with `re._parser` costs ~1 ms, and a run builds hundreds."""
     from kzai_lint import startup_index
 
-    key = "w:" + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    key = prefix + blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     table = startup_index.get(_LITERALS_SECTION, dict)
     if isinstance(table, dict) and key in table:
-        stored = table[key]
-        return tuple(tuple(parts) for parts in stored) if stored else None
-    words = solid_words(necessary_literals(pattern, re.IGNORECASE))
-    startup_index.update(_LITERALS_SECTION, key, [list(parts) for parts in words] if words else [])
-    return words
+        return table[key]
+    words = compute()
+    stored = [list(w) if isinstance(w, tuple) else w for w in words] if words else []
+    startup_index.update(_LITERALS_SECTION, key, stored)
+    return stored
 
 
 LITERAL_GATE_FROM = 8

@@ -448,17 +448,21 @@ def test_a_collection_that_counts_holds_the_label_requirement(label_set) -> None
     assert not _distinct_holds(item, f'LABEL = "{terms[0]}"\n')
 
 
+def _python_gate(rule_id: str) -> RequirementFilter:
+    """The prefilter of one built-in rule for Python files."""
+    rule = next(r for r in builtin_rules() if r.meta.id == rule_id)(load())
+    return RequirementFilter(rule.requirements_for(None, FileKind.PYTHON))
+
+
 def test_an_iin_column_is_a_whole_token_not_the_start_of_iinfo() -> None:
-    rules = {r.meta.id: r(load()) for r in builtin_rules()}
-    gate = RequirementFilter(rules["KZ304/iin-column"].requirements_for(None, FileKind.PYTHON))
+    gate = _python_gate("KZ304/iin-column")
     assert not gate.may_match("import torch\nfill_value = torch.iinfo(scores.dtype).min\n")
     assert gate.may_match('def row(r):\n    return {"ИИН": r.iin, "name": r.full_name}\n')
     assert gate.may_match("class Client(BaseModel):\n    clientIin: str\n    phone: str\n")
 
 
 def test_a_label_word_alone_is_no_label_vocabulary() -> None:
-    rules = {r.meta.id: r(load()) for r in builtin_rules()}
-    gate = RequirementFilter(rules["KZ306/label-vocabulary"].requirements_for(None, FileKind.PYTHON))
+    gate = _python_gate("KZ306/label-vocabulary")
     assert not gate.may_match('import torch\n# a sad truth: attention masks disgust everyone\nmask = torch.ones(4)\n')
     assert gate.may_match('import torch\nEMOTIONS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]\n')
 

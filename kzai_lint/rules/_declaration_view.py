@@ -52,16 +52,10 @@ def norm(value: Any) -> str | None:
 def _python_facts(path: str, kind: FileKind, text: str, limits: Any) -> Any:
     """The `PythonModule` of a Python file or notebook as the file rules get it; None when it
     does not parse or is over the parse limit."""
-    from kzai_lint.sources.python import PythonParseError, parse_python
+    from kzai_lint.sources.python import PythonParseError, parse_python, python_code
 
     try:
-        if kind is FileKind.NOTEBOOK:
-            from kzai_lint.sources.notebook import parse_notebook
-
-            notebook = parse_notebook(text)
-            code, line_map = notebook.code, notebook.line_map or [(0, 1)]
-        else:
-            code, line_map = text, None
+        code, line_map, _ = python_code(text, notebook=kind is FileKind.NOTEBOOK)
         if limits.too_large_to_parse(len(code.encode("utf-8", "surrogatepass"))) is not None:
             return None
         return parse_python(code, path, line_map=line_map).facts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import re
 from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
@@ -252,7 +253,7 @@ def label_count_requirement(label_set: LabelSet, common: Sequence[str] = ()) -> 
         left_out = set(droppable[:dropped])
         item = distinct_requirement(label_set.min - dropped, [w for t, w in words_of.items() if t not in left_out])
         if item is not None:
-            needed = int(item.split("[", 2)[1].split(",", 1)[0])
+            needed = int(json.loads(item.partition(":")[2])[0])
             if best is None or needed >= best[0]:
                 best = (needed, item)
     return None if best is None else best[1]

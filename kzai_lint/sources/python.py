@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
 
@@ -131,6 +131,17 @@ def parse_python(text: str, rel_path: str, *, line_map: Sequence[tuple[int, int]
     except RecursionError:
         raise PythonParseError("nesting too deep to analyse", None, None) from None
     return PythonSource(rel_path, text, facts, line_map)
+
+
+def python_code(text: str, *, notebook: bool) -> tuple[str, Sequence[tuple[int, int]] | None, Any]:
+    """(the Python code to parse, its notebook line map or None, the notebook or None): what
+    `parse_python` reads of a Python file or a notebook (`SourceParseError` if not one)."""
+    if not notebook:
+        return text, None, None
+    from kzai_lint.sources.notebook import parse_notebook
+
+    parsed = parse_notebook(text)
+    return parsed.code, parsed.line_map or [(0, 1)], parsed
 
 
 _IPYTHON_LINE = re.compile(r"^[ \t]*[!%]", re.MULTILINE)

@@ -156,3 +156,32 @@ def test_the_interpreter_exits_after_a_worker_died(mode: str, make_repo: Callabl
     done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) >= 6  # every emotion file, scanned in the main process
+
+
+def test_shards_cover_every_file_in_order_and_shrink_towards_the_end() -> None:
+    todo: list[Any] = [(index, None, None) for index in range(300)]
+    shards = parallel._shards(todo, 2)
+    assert [entry for shard in shards for entry in shard] == todo
+    sizes = [len(shard) for shard in shards]
+    assert max(sizes) <= parallel.SHARD_FILES and sizes == sorted(sizes, reverse=True)
+    assert sizes[0] > sizes[-2] == parallel.SHARD_LAST_FILES  # no long last task for one worker
+    assert [len(shard) for shard in parallel._shards(todo[:3], 2)] == [3]
+
+
+def test_a_few_hundred_files_are_sharded_by_size(tmp_path: Path) -> None:
+    """A mid-sized tree goes to the workers whole when it holds enough bytes (where most files
+    pass the prefilter the main process would otherwise read and prefilter beside two workers)."""
+    from kzai_lint.discovery import DiscoveredFile
+    from kzai_lint.model import FileKind
+
+    def files(count: int, size: int) -> list[Any]:
+        out = []
+        for index in range(count):
+            path = tmp_path / f"{count}-{size}-{index}.py"
+            path.write_bytes(b"x" * size)
+            out.append((index, DiscoveredFile(str(path), path.name, FileKind.PYTHON), parallel._NOT_STATTED))
+        return out
+
+    assert parallel._large(files(parallel.SHARD_SMALL_FILES, parallel.SHARD_MIN_BYTES // parallel.SHARD_SMALL_FILES + 1))
+    assert not parallel._large(files(parallel.SHARD_SMALL_FILES, 100))
+    assert not parallel._large(files(parallel.SHARD_SMALL_FILES - 1, parallel.SHARD_MIN_BYTES))  # a pre-commit run

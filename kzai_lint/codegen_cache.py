@@ -27,7 +27,7 @@ from typing import Any
 
 from kzai_lint.atomic_file import read_marshal, write_atomically
 
-__all__ = ["install", "installed"]
+__all__ = ["install", "installed", "run"]
 
 _HEAD = ("kzai-lint-dataclass-code", 2, sys.version, sys.flags.optimize)
 MAX_BYTES = 16 << 20
@@ -111,6 +111,13 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:  # noqa
         store.compiled += 1
     store.used.setdefault(module, {})[source] = code
     return builtins.exec(code, globals, locals)
+
+
+def run(source: str, namespace: dict[str, Any]) -> None:
+    """Run generated `source` in `namespace` (whose `__name__` names its module), its compiled
+    code kept like a dataclass's when the store is installed: for kzai-lint's own generated
+    code (`sources.parser_nodes`)."""
+    _exec(source, namespace)
 
 
 def installed() -> bool:

@@ -153,22 +153,14 @@ def parse_module(text: str) -> cst.Module:
     Each libcst node validates itself on construction (`CSTNode.__post_init__` -> `_validate`),
     a check meant for trees built by hand: for the parser's own output it never fails, and it is
     about 13 % of the parse (measured on 120 files). libcst's own comment there suggests moving
-    validation out of parsing for this reason. Validation is switched off only for the duration
-    of the parse and always restored; `tests/test_python_parse.py` checks the trees are the same.
+    validation out of parsing for this reason. The parser's node classes get plain constructors
+    that store their fields and nothing more, and validation is off for any class left out,
+    for this parse or a scan `session` (`parser_nodes`); libcst's own are always restored.
+    `tests/test_python_parse.py` checks the trees are the same.
     """
-    base = cst.CSTNode
-    validate = base.__dict__.get("__post_init__")
-    if validate is None:  # a libcst without the hook: nothing to skip
-        return cst.parse_module(text)
-    base.__post_init__ = _built_by_the_parser  # type: ignore[method-assign]
-    try:
-        return cst.parse_module(text)
-    finally:
-        base.__post_init__ = validate  # type: ignore[method-assign]
+    from kzai_lint.sources import parser_nodes
 
-
-def _built_by_the_parser(self: cst.CSTNode) -> None:
-    return None
+    return parser_nodes.parse(text)
 
 
 def _first_line(message: str) -> str:

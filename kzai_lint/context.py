@@ -49,6 +49,8 @@ class FileContext:
     #: every rule for its gates); set by the engine, None in tests
     gate_index: "Callable[[], Any] | None" = None
     _open_gates: frozenset[str] | None = field(default=None, repr=False)
+    #: what several rules derive alike from this file, kept by the first that asks (by name)
+    shared: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def lowered(self) -> str:

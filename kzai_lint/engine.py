@@ -134,8 +134,13 @@ def read_text(file: DiscoveredFile, settings: Any) -> tuple[str | None, bytes | 
             return None, None, FileError(file.relpath, "read-error", "not a regular file; not read")
         if limit is not None and info.st_size > limit:
             return None, None, FileError(file.relpath, "too-large", f"{info.st_size} bytes is over the {limit}-byte limit ({key}); not read")
+        wanted = DATA_HEAD_BYTES if limit is None else limit + 1
         with open(file.abspath, "rb") as fh:
-            data = fh.read(DATA_HEAD_BYTES if limit is None else limit + 1)
+            # Not `read(wanted)` alone: that allocates all `wanted` bytes (10 MB) first, which
+            # cost 0.3 ms a file between parses; the size from the stat, and the rest if it grew.
+            data = fh.read(min(wanted, info.st_size + 1))
+            if len(data) > info.st_size and len(data) < wanted:
+                data += fh.read(wanted - len(data))
     except OSError as exc:
         return None, None, FileError(file.relpath, "read-error", exc.strerror or str(exc))
     if limit is not None and len(data) > limit:  # grew after the stat

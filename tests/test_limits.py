@@ -63,6 +63,27 @@ def test_size_limits_per_kind(make_repo: Callable[..., Path]) -> None:
     assert {f.path for f in result.findings} == {"small.py", "analysis.ipynb"}  # notebooks have their own limit
 
 
+def test_a_file_that_grew_after_its_stat_is_read_whole_or_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read is sized by the stat (not by the limit); what was appended meanwhile is still
+    read, and still held to the limit."""
+    from kzai_lint import engine
+
+    path = tmp_path / "grown.py"
+    path.write_text(EMOTION * 50)
+    real_stat = os.stat
+
+    def earlier_stat(target: Any, *args: Any, **kwargs: Any) -> Any:
+        info = real_stat(target, *args, **kwargs)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:])) if str(target) == str(path) else info
+
+    monkeypatch.setattr(engine.os, "stat", earlier_stat)
+    text, data, error = read_text(DiscoveredFile(str(path), "grown.py", FileKind.PYTHON), None)
+    assert error is None and text == EMOTION * 50
+    settings = type("Settings", (), {"max_file_size": len(EMOTION) * 10})()
+    text, data, error = read_text(DiscoveredFile(str(path), "grown.py", FileKind.PYTHON), settings)
+    assert text is None and error is not None and error.kind == "too-large"
+
+
 def test_data_files_are_read_only_by_their_head(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     with open(path, "wb") as fh:

@@ -141,7 +141,7 @@ class _Collector(ScopeVisitor):
             return
         self.facts.imported_modules.add(base)
         self.facts.import_nodes.append((base, node))
-        if not isinstance(node.names, cst.ImportStar):
+        if not type(node.names) is cst.ImportStar:
             for alias in node.names:
                 name = dotted_name(alias.name)
                 if name:
@@ -162,7 +162,7 @@ class _Collector(ScopeVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         qual = self.resolve(node.func)
         receiver = self.receiver_of(node.func)
-        if qual is None and isinstance(node.func, cst.Attribute) and receiver is not None and receiver.kind == "instance":
+        if qual is None and type(node.func) is cst.Attribute and receiver is not None and receiver.kind == "instance":
             qual = f"{receiver.qualname}.{node.func.attr.value}"
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
@@ -205,25 +205,25 @@ class _Collector(ScopeVisitor):
         if len(strs) >= 3:
             name = None
             parent = self.ancestors[-1] if self.ancestors else None
-            if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+            if type(parent) is cst.Assign and len(parent.targets) == 1 and type(parent.targets[0].target) is cst.Name:
                 name = parent.targets[0].target.value
-            elif isinstance(parent, cst.AnnAssign) and isinstance(parent.target, cst.Name):
+            elif type(parent) is cst.AnnAssign and type(parent.target) is cst.Name:
                 name = parent.target.value
             self.facts.collections.append(Collection(name, strs, node, self.scope_name, self._ancestors()))
 
     def visit_List(self, node: cst.List) -> None:
-        self._collection(node, [self.literal(e.value) for e in node.elements if isinstance(e, cst.Element)])
+        self._collection(node, [self.literal(e.value) for e in node.elements if type(e) is cst.Element])
 
     def visit_Tuple(self, node: cst.Tuple) -> None:
-        self._collection(node, [self.literal(e.value) for e in node.elements if isinstance(e, cst.Element)])
+        self._collection(node, [self.literal(e.value) for e in node.elements if type(e) is cst.Element])
 
     def visit_Set(self, node: cst.Set) -> None:
-        self._collection(node, [self.literal(e.value) for e in node.elements if isinstance(e, cst.Element)])
+        self._collection(node, [self.literal(e.value) for e in node.elements if type(e) is cst.Element])
 
     def visit_Dict(self, node: cst.Dict) -> None:
         keys, values = [], []
         for el in node.elements:
-            if isinstance(el, cst.DictElement):
+            if type(el) is cst.DictElement:
                 keys.append(self.literal(el.key))
                 values.append(self.literal(el.value))
         self._collection(node, [v for v in values if isinstance(v, str)] or keys)
@@ -232,9 +232,9 @@ class _Collector(ScopeVisitor):
         # Enum-like classes: member values form a vocabulary (NAME = "value").
         items = []
         for stmt in node.body.body:
-            if isinstance(stmt, cst.SimpleStatementLine):
+            if type(stmt) is cst.SimpleStatementLine:
                 for small in stmt.body:
-                    if isinstance(small, cst.Assign):
+                    if type(small) is cst.Assign:
                         v = self.literal(small.value)
                         if isinstance(v, str):
                             items.append(v)
@@ -243,12 +243,12 @@ class _Collector(ScopeVisitor):
 
 
 def _display(func: cst.BaseExpression) -> str:
-    if isinstance(func, cst.Name):
+    if type(func) is cst.Name:
         return func.value
-    if isinstance(func, cst.Attribute):
+    if type(func) is cst.Attribute:
         base = _display(func.value)
         return f"{base}.{func.attr.value}" if base else func.attr.value
-    if isinstance(func, cst.Call):
+    if type(func) is cst.Call:
         return _display(func.func) + "()"
     return "<call>"
 

@@ -39,12 +39,15 @@ class Binding:
 
 
 class _Scope:
-    __slots__ = ("names", "qualname", "is_class")
+    __slots__ = ("names", "qualname", "is_class", "dotted")
 
-    def __init__(self, qualname: str, is_class: bool = False) -> None:
+    def __init__(self, qualname: str, is_class: bool = False, outer: "_Scope | None" = None) -> None:
         self.names: dict[str, Binding | None] = {}
         self.qualname = qualname
         self.is_class = is_class
+        #: the dotted names of the enclosing scopes and this one (`Model.forward`): every call
+        #: and string records it, so it is joined once per scope, not once per node
+        self.dotted = qualname if outer is None or not outer.dotted else f"{outer.dotted}.{qualname}" if qualname else outer.dotted
 
 
 class ScopeVisitor(Visitor):
@@ -68,7 +71,7 @@ class ScopeVisitor(Visitor):
 
     @property
     def scope_name(self) -> str:
-        return ".".join(s.qualname for s in self.scopes[1:] if s.qualname)
+        return self.scopes[-1].dotted
 
     def qualname_of(self, name: str) -> str:
         """The dotted name, inside the module, of something defined here as `name`."""
@@ -91,7 +94,7 @@ class ScopeVisitor(Visitor):
             dotted = dotted_name(alias.name)
             if not dotted:
                 continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self.bind(alias.asname.name.value, Binding("name", dotted))
             else:
                 root = dotted.split(".", 1)[0]
@@ -99,14 +102,14 @@ class ScopeVisitor(Visitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         base = self.from_base(node)
-        if base is None or isinstance(node.names, cst.ImportStar):
+        if base is None or type(node.names) is cst.ImportStar:
             return
         for alias in node.names:
             name = dotted_name(alias.name)
             if not name:
                 continue
             qual = f"{base}.{name}" if base else name
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            local = alias.asname.name.value if alias.asname is not None and type(alias.asname.name) is cst.Name else name
             self.bind(local, Binding("name", qual))
 
     def from_base(self, node: cst.ImportFrom) -> str | None:
@@ -120,7 +123,7 @@ class ScopeVisitor(Visitor):
         qual = self.qualname_of(name)
         if not self.scopes[-1].is_class:
             self.bind(name, Binding("name", f"{self.module_name}.{qual}" if self.module_name else qual))
-        scope = _Scope(name)
+        scope = _Scope(name, outer=self.scopes[-1])
         for param in _params(node.params):
             scope.names[param] = None
         for param in _annotated_params(node.params):  # resolved here, where the def is written
@@ -133,7 +136,7 @@ class ScopeVisitor(Visitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         name = node.name.value
         self.bind(name, Binding("name", f"{self.module_name}.{name}" if self.module_name else name))
-        self.scopes.append(_Scope(name, is_class=True))
+        self.scopes.append(_Scope(name, is_class=True, outer=self.scopes[-1]))
         self.class_attrs.append({})
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
@@ -141,7 +144,7 @@ class ScopeVisitor(Visitor):
         self.class_attrs.pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        scope = _Scope("<lambda>")
+        scope = _Scope("<lambda>", outer=self.scopes[-1])
         for param in _params(node.params):
             scope.names[param] = None
         self.scopes.append(scope)
@@ -165,25 +168,25 @@ class ScopeVisitor(Visitor):
             binding = self.annotated(node.annotation.annotation)
         if node.value is not None or binding is not None:
             self._assign(node.target, binding, node.value or node.annotation.annotation)
-        if binding is not None and self.scopes[-1].is_class and self.class_attrs and isinstance(node.target, cst.Name):
+        if binding is not None and self.scopes[-1].is_class and self.class_attrs and type(node.target) is cst.Name:
             self.class_attrs[-1][node.target.value] = binding  # a declared attribute: `self.model`
 
     def annotated(self, annotation: cst.BaseExpression) -> Binding | None:
         """An object of the annotated class: `model: Xtts`, `Optional[Xtts]`, `Xtts | None`,
         `"Xtts"`. Containers (`list[Xtts]`) and unresolved names give nothing, so a method called
         on a typed parameter resolves as if the object had been built here (`model.get_...`)."""
-        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        if type(annotation) is cst.BinaryOperation and type(annotation.operator) is cst.BitOr:
             sides = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
             return self.annotated(sides[0]) if len(sides) == 1 else None
-        if isinstance(annotation, cst.Subscript):
+        if type(annotation) is cst.Subscript:
             wrapper = self.resolve(annotation.value) or dotted_name(annotation.value)
             if wrapper.rsplit(".", 1)[-1] not in ("Optional", "Union", "Annotated"):
                 return None
-            inner = [el.slice.value for el in annotation.slice if isinstance(el.slice, cst.Index) and not _is_none(el.slice.value)]
+            inner = [el.slice.value for el in annotation.slice if type(el.slice) is cst.Index and not _is_none(el.slice.value)]
             if wrapper.endswith("Annotated"):
                 inner = inner[:1]
             return self.annotated(inner[0]) if len(inner) == 1 else None
-        if isinstance(annotation, cst.SimpleString):
+        if type(annotation) is cst.SimpleString:
             text = literal_value(annotation, self.lookup)
             if not isinstance(text, str) or not _DOTTED.fullmatch(text.strip()):
                 return None
@@ -192,7 +195,7 @@ class ScopeVisitor(Visitor):
             if found is None or found.kind != "name":
                 return None
             return Binding("instance", f"{found.qualname}.{rest}" if rest else found.qualname)
-        if isinstance(annotation, (cst.Name, cst.Attribute)):
+        if type(annotation) in (cst.Name, cst.Attribute):
             qual = self.resolve(annotation)
             found = self._binding_for_expr(annotation)
             if qual is None or (found is not None and found.kind != "name"):
@@ -201,29 +204,29 @@ class ScopeVisitor(Visitor):
         return None
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
+        if type(node.target) is cst.Name:
             self.bind(node.target.value, None)
 
     def _assign(self, target: cst.BaseExpression, binding: Binding | None, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             self.bind(target.value, binding)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        elif type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value == "self":
             if self.class_attrs and binding is not None:
                 self.class_attrs[-1][target.attr.value] = binding
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif type(target) in (cst.Tuple, cst.List):
             for el in target.elements:
-                if isinstance(el.value, cst.Name):
+                if type(el.value) is cst.Name:
                     self.bind(el.value.value, None)
 
     def binding_of(self, value: cst.BaseExpression) -> Binding | None:
-        if isinstance(value, (cst.Name, cst.Attribute)):
+        if type(value) in (cst.Name, cst.Attribute):
             qual = self.resolve(value)
             if qual is not None:
                 found = self._binding_for_expr(value)
                 return found if found is not None else Binding("name", qual)
             lit = self.literal(value)
             return None if lit is UNKNOWN else Binding("value", value=lit, node=self.literal_node(value))
-        if isinstance(value, cst.Call):
+        if type(value) is cst.Call:
             callee = self.resolve(value.func)
             if callee is not None:
                 return Binding("instance", callee, ctor=self.calls_by_node.get(id(value)))
@@ -234,9 +237,9 @@ class ScopeVisitor(Visitor):
         return Binding("value", value=lit, node=value)
 
     def _binding_for_expr(self, expr: cst.BaseExpression) -> Binding | None:
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return self.lookup(expr.value)
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self":
+        if type(expr) is cst.Attribute and type(expr.value) is cst.Name and expr.value.value == "self":
             for attrs in reversed(self.class_attrs):
                 if expr.attr.value in attrs:
                     return attrs[expr.attr.value]
@@ -250,26 +253,26 @@ class ScopeVisitor(Visitor):
     # ---- resolution ---------------------------------------------------------------------------
     def resolve(self, expr: cst.BaseExpression) -> str | None:
         """Dotted qualified name an expression refers to, or None."""
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             b = self.lookup(expr.value)
             if b is None:
                 return None
             return b.qualname if b.kind in ("name", "instance") else None
-        if isinstance(expr, cst.Attribute):
-            if isinstance(expr.value, cst.Name) and expr.value.value == "self":
+        if type(expr) is cst.Attribute:
+            if type(expr.value) is cst.Name and expr.value.value == "self":
                 b = self._binding_for_expr(expr)
                 if b is not None and b.kind in ("name", "instance"):
                     return b.qualname
                 return None
             base = self.resolve(expr.value)
             return f"{base}.{expr.attr.value}" if base is not None else None
-        if isinstance(expr, cst.Call):
+        if type(expr) is cst.Call:
             return self.resolve(expr.func)
         return None
 
     def receiver_of(self, func: cst.BaseExpression) -> Binding | None:
-        if isinstance(func, cst.Attribute):
-            if isinstance(func.value, cst.Call):
+        if type(func) is cst.Attribute:
+            if type(func.value) is cst.Call:
                 callee = self.resolve(func.value.func)
                 return Binding("instance", callee or "", ctor=self.calls_by_node.get(id(func.value)))
             return self._binding_for_expr(func.value)
@@ -282,13 +285,13 @@ class ScopeVisitor(Visitor):
 
 def _annotated_params(params: cst.Parameters) -> list[cst.Param]:
     found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    found.extend(star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param))
+    found.extend(star for star in (params.star_arg, params.star_kwarg) if type(star) is cst.Param)
     # `*args: T` is a tuple of T and `**kwargs: T` a dict: not a T
     return [p for p in found if p.annotation is not None and p.star not in ("*", "**")]
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == "None"
+    return type(expr) is cst.Name and expr.value == "None"
 
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -297,18 +300,18 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 def _params(params: cst.Parameters) -> list[str]:
     names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
     for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
+        if type(star) is cst.Param:
             names.append(star.name.value)
     return names
 
 
 def dotted_name(expr: cst.CSTNode | None) -> str:
     """`a.b.c` for a name or attribute chain (a call stands for its callee), else ""."""
-    if isinstance(expr, cst.Name):
+    if type(expr) is cst.Name:
         return expr.value
-    if isinstance(expr, cst.Attribute):
+    if type(expr) is cst.Attribute:
         base = dotted_name(expr.value)
         return f"{base}.{expr.attr.value}" if base else ""
-    if isinstance(expr, cst.Call):
+    if type(expr) is cst.Call:
         return dotted_name(expr.func)
     return ""

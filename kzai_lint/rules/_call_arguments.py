@@ -19,10 +19,10 @@ def module_constants(module: cst.Module) -> dict[str, str]:
     """Module-level `NAME = "text"` constants, for URLs built in f-strings or by concatenation."""
     out: dict[str, str] = {}
     for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
+        if not type(stmt) is cst.SimpleStatementLine:
             continue
         for small in stmt.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
                 value = _static_text(small.value, out)
                 if value is not None:
                     out[small.targets[0].target.value] = value
@@ -31,19 +31,19 @@ def module_constants(module: cst.Module) -> dict[str, str]:
 
 def _static_text(node: cst.BaseExpression, consts: Mapping[str, str]) -> str | None:
     """The literal text, or the leading literal part, of a string expression."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return consts.get(node.value)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+    if type(node) is cst.BinaryOperation and type(node.operator) is cst.Add:
         return _static_text(node.left, consts)
-    if isinstance(node, cst.FormattedString):
+    if type(node) is cst.FormattedString:
         text = ""
         for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
+            if type(part) is cst.FormattedStringText:
                 text += part.value
-            elif isinstance(part.expression, cst.Name) and part.expression.value in consts:
+            elif type(part.expression) is cst.Name and part.expression.value in consts:
                 text += consts[part.expression.value]
             else:
                 break
@@ -66,7 +66,7 @@ def argument(site: CallSite, ref: ArgRef, consts: Mapping[str, str]) -> Any:
     value = site.argument(ref.arg, ref.position)
     if value is UNKNOWN:
         node = arg_node(site, ref)
-        if isinstance(node, cst.Call) and node.args and node.args[0].keyword is None:
+        if type(node) is cst.Call and node.args and node.args[0].keyword is None:
             node = node.args[0].value  # urlopen(Request(URL)), get(urljoin(BASE, path))
         text = _static_text(node, consts) if node is not None else None
         return text if text else UNKNOWN

@@ -148,7 +148,7 @@ class CatalogueCallRule(PythonRule):
     def check(self, ctx: FileContext) -> Iterator[Hit]:
         assert ctx.python is not None
         facts = ctx.python.facts
-        operations = {s.qualname for s in facts.calls if s.qualname and any(sig.role == "operation" for sig in self.catalogue.calls_for(s.qualname))}
+        operations = _operations(ctx, self.catalogue)
         vetoed: list[bool] = []  # asked only once a candidate appears: a regex over the whole file
 
         def non_persons() -> bool:
@@ -278,6 +278,19 @@ def model_keywords(catalogue: Catalogue) -> set[str]:
     return words
 
 
+def _operations(ctx: FileContext, catalogue: Catalogue) -> set[str]:
+    """Resolved names of the file's calls that a catalogue signal reads as an operation (a
+    constructor whose operation is called is judged there); once per file for every call rule."""
+    found = ctx.shared.get("operations")
+    if found is None:
+        assert ctx.python is not None
+        calls_for = catalogue.calls_for
+        found = ctx.shared["operations"] = {
+            s.qualname for s in ctx.python.facts.calls if s.qualname and any(sig.role == "operation" for sig in calls_for(s.qualname))
+        }
+    return found
+
+
 def consumed_literals(facts: PythonModule, catalogue: Catalogue) -> set[int]:
     """ids of string nodes already judged as a model-loader argument (by the call rules)."""
     out: set[int] = set()
@@ -307,17 +320,9 @@ class ArtefactLiteralRule(PythonRule):
         return [(tuple(sorted(words)), tuple(f"re:{p}" for p in self.catalogue.value_patterns(loader=False)))]
 
     def check(self, ctx: FileContext) -> Iterator[Hit]:
-        assert ctx.python is not None
-        facts = ctx.python.facts
-        consumed = consumed_literals(facts, self.catalogue)
         vetoed: bool | None = None  # the veto is a regex over the whole file: asked once needed
-        for lit in itertools.chain(facts.strings, facts.fstring_texts):
-            if id(lit.node) in consumed or in_documentation_decorator(lit.ancestors, self.catalogue):
-                continue
-            triple = _triple_quoted(lit)
-            if triple and not isinstance(lit.node, cst.SimpleString):
-                continue  # a piece of a multi-line f-string is prose
-            found = next(filter(None, map(self.classify, named_artefacts(lit.value, self.catalogue, one_line=not triple))), None)
+        for lit, names in artefact_candidates(ctx, self.catalogue):
+            found = next(filter(None, map(self.classify, names)), None)
             if found is None:
                 continue
             cap, what, value = found
@@ -346,6 +351,31 @@ class ArtefactLiteralRule(PythonRule):
         return found[0], found[1], value
 
 
+def artefact_candidates(ctx: FileContext, catalogue: Catalogue) -> list[tuple[StringLiteral, list[str]]]:
+    """The string literals of a Python file that may name a model, weight file or data set,
+    each with those names (`named_artefacts`): not a model loader's argument (the call rules
+    judge those), not in a documentation decorator, not prose. The same for KZ305, KZ306 and
+    KZ307, so computed once per file (`FileContext.shared`): three walks over every literal
+    were ~5 % of a worst-case scan."""
+    found = ctx.shared.get("artefact_candidates")
+    if found is None:
+        assert ctx.python is not None
+        facts = ctx.python.facts
+        consumed = consumed_literals(facts, catalogue)
+        found = []
+        for lit in itertools.chain(facts.strings, facts.fstring_texts):
+            if id(lit.node) in consumed or in_documentation_decorator(lit.ancestors, catalogue):
+                continue
+            triple = _triple_quoted(lit)
+            if triple and not isinstance(lit.node, cst.SimpleString):
+                continue  # a piece of a multi-line f-string is prose
+            names = named_artefacts(lit.value, catalogue, one_line=not triple)
+            if names:
+                found.append((lit, names))
+        ctx.shared["artefact_candidates"] = found
+    return found
+
+
 def _triple_quoted(lit: StringLiteral) -> bool:
     """A docstring-like literal: triple-quoted (an f-string's text piece: its f-string is)."""
     node = lit.node
@@ -355,6 +385,7 @@ def _triple_quoted(lit: StringLiteral) -> bool:
     return isinstance(parent, cst.FormattedString) and parent.start.endswith(('"""', "'''"))
 
 
+_SPACE = re.compile(r"\s")
 _COMMAND_WORD = re.compile(r"[^\s=,;'\"`()\[\]]+")
 
 
@@ -366,7 +397,7 @@ def named_artefacts(value: str, catalogue: Catalogue, *, one_line: bool = True) 
     value = value.strip()
     if not value:
         return []
-    if not any(ch.isspace() for ch in value):
+    if _SPACE.search(value) is None:  # `\s` is `str.isspace`, without a call per character
         return [value]
     if not one_line or "\n" in value:
         return []

@@ -74,20 +74,22 @@ class CallIndex(Generic[T]):
                 self.exact.setdefault(name, []).append(entry)
             if matcher.patterns:
                 self.patterns.append(entry)
-        self._by_name: dict[tuple[str | None, str], list[tuple[str, T]]] = {}
+        self._by_name: dict[tuple[str | None, str], list[tuple[str, T]]] = {}  # by (resolved name, display)
 
     def lookup(self, site: CallSite, roots: frozenset[str]) -> list[T]:
         """Matching entries in catalogue order. Which entries a name matches depends only on the
         resolved and the method name, which recur across calls and files: kept, and only the
         import condition is checked per call."""
-        last = (site.qualname or site.display).rsplit(".", 1)[-1]
-        key = (site.qualname, last)
+        key = (site.qualname, site.display)  # the method name is the last part of either
         named = self._by_name.get(key)
         if named is None:
             if len(self._by_name) > 20_000:
                 self._by_name.clear()
+            last = (site.qualname or site.display).rsplit(".", 1)[-1]
             candidates = [*self.exact.get(site.qualname or "", ()), *self.methods.get(last, ()), *self.patterns]
             named = self._by_name[key] = [(m.requires_import, item) for _, m, item in sorted(candidates, key=lambda e: e[0]) if m.matches_name(site)]
+        if not named:  # most calls: nothing in this index
+            return []
         return [item for needs, item in named if not needs or needs in roots]
 
 

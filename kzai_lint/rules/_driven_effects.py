@@ -62,8 +62,10 @@ def driven_effects(ctx: FileContext, signals: EffectSignals) -> list[DrivenEffec
         return []
     facts = ctx.python.facts
     roots = frozenset(m.split(".", 1)[0] for m in facts.imported_modules)
-    consts = module_constants(facts.module)
-    sinks = [(s, k) for s, k in effect_sites(signals.runtime, facts.calls, roots) if not _to_a_person(s, signals.human, consts)]
+    sinks = effect_sites(signals.runtime, facts.calls, roots)
+    if sinks:  # the module's constants only for a sink's destination
+        consts = module_constants(facts.module)
+        sinks = [(s, k) for s, k in sinks if not _to_a_person(s, signals.human, consts)]
     decides = {id(s.node): k.decides for s, k in sinks}
     found: dict[int, DrivenEffect] = {}
     for e in AgentTools(facts, signals.agents, roots, sinks).effects_on_model_choice():

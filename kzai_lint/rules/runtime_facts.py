@@ -143,6 +143,9 @@ class PublicNetworkAtRuntime(PythonRule):
         self._record_ai(ctx, facts, roots)
         if declared(ctx.settings, "autonomy") in self.runtime.effect_autonomy:
             self._record_effects(ctx, facts, roots)
+        index = self.runtime.network_index
+        if not any(index.lookup(site, roots) for site in facts.calls):
+            return  # no network client called: the module's constants and switches are not needed
         allowed = system.get("allowed-endpoints") or ()
         view = ModuleView(facts, self.runtime, tuple(allowed) if isinstance(allowed, (list, tuple)) else (str(allowed),),
                           module_constants(facts.module), offline_switches(facts, ctx.python.text, self.runtime), roots)

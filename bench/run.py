@@ -319,9 +319,25 @@ with multiprocessing.get_context("fork").Pool(2) as pool:
 """
 
 
+def paired(a: Sample, b: Sample, combine: Callable[[float, float], float]) -> tuple[float, float, float]:
+    """(median, lowest, highest) of `combine(a, b)` round by round, for two commands run in
+    turns (`measure_alternating`): each round's two runs see the machine at the same speed, so
+    the median of the rounds' ratios drifts less than the ratio of the two medians."""
+    values = sorted(combine(x, y) for x, y in zip(a.walls, b.walls))
+    if not values:
+        return float("nan"), float("nan"), float("nan")
+    return statistics.median(values), values[0], values[-1]
+
+
 def report(s: dict[str, Sample], skipped: list[str], broad: list[tuple[str, float, str]], none: list[str], parse: list[str]) -> None:
     def ratio(a: str, b: str) -> str:
         return f"{s[a].wall / s[b].wall:.2f}" if a in s and b in s else "n/a"
+
+    def rounds(a: str, b: str, combine: Callable[[float, float], float], form: str) -> str:
+        if a not in s or b not in s:
+            return "n/a"
+        middle, low, high = paired(s[a], s[b], combine)
+        return f"{middle:{form}} (rounds {low:{form}} to {high:{form}})"
 
     cold = s["cold"]
     print("\nprefilter and cache")
@@ -335,7 +351,7 @@ def report(s: dict[str, Sample], skipped: list[str], broad: list[tuple[str, floa
     for rule_id, share, words in broad:
         print(f"  broad keywords: {rule_id} lets {share:.0%} of its files through ({words})")
 
-    print("\nratios (median wall; kzai-lint / peer, < 1 means kzai-lint is faster)")
+    print("\nratios (median wall; kzai-lint / peer, < 1 means kzai-lint is faster; commands run in turns: median of the rounds)")
     print(f"  cold / semgrep            {ratio('cold', 'semgrep')}   goal < 1.0")
     print(f"  cold / ruff ALL           {ratio('cold', 'ruff_all')}   goal <= 2.0")
     print(f"  bandit / cold             {ratio('bandit', 'cold')}   goal >= 15")
@@ -344,14 +360,14 @@ def report(s: dict[str, Sample], skipped: list[str], broad: list[tuple[str, floa
     print(f"  cold --jobs 1 / default   {ratio('cold1', 'cold')}   (speed-up of the pool: its inverse)")
     worst = s["worst"].stats if "worst" in s else {}
     passed = f"; {worst['passed']} of {worst['prefiltered']} files passed the prefilter" if worst.get("prefiltered") else ""
-    print(f"  worst case / libcst parse {ratio('worst', 'worst_parse')}   goal <= 1.3{passed}")
+    print(f"  worst case / libcst parse {rounds('worst', 'worst_parse', lambda x, y: x / y, '.2f')}   goal <= 1.3{passed}")
     start = s["startup"].wall
     print("\ngoals")
     print(f"  warm rescan               {s['warm'].wall:.3f} s   goal < {GOAL_WARM} s")
     if "pc_none" in s:
-        print(f"  pre-commit, none match    {s['pc_none'].wall - start:+.3f} s beyond start-up   goal < {GOAL_PRECOMMIT_NONE} s")
+        print(f"  pre-commit, none match    {rounds('pc_none', 'startup', lambda x, y: x - y, '+.3f')} s beyond start-up   goal < {GOAL_PRECOMMIT_NONE} s")
     if "pc_all" in s:
-        print(f"  pre-commit, all libcst    {s['pc_all'].wall - start:+.3f} s beyond start-up   goal < {GOAL_PRECOMMIT_ALL} s")
+        print(f"  pre-commit, all libcst    {rounds('pc_all', 'startup', lambda x, y: x - y, '+.3f')} s beyond start-up   goal < {GOAL_PRECOMMIT_ALL} s")
     print(f"  --version                 {s['version'].wall - start:+.3f} s beyond start-up")
     peers = {"bandit", "semgrep", "ruff_all", "ruff_one", "fixit", "worst_parse", "startup"}
     peak = max(x.rss_mib for k, x in s.items() if k not in peers)

@@ -31,3 +31,18 @@ def test_the_generated_tree_is_analysed(tmp_path: Path) -> None:
     assert out["none"], "files no rule can match, for the pre-commit run"
     assert all((tmp_path / "tree" / p).is_file() for p in out["none"] + out["parse"])
     assert all(0 < share <= 1 for _, share, _ in out["broad"])
+
+
+def test_commands_run_in_turns_are_compared_round_by_round() -> None:
+    """A machine that slows down half-way changes both commands of a round alike: the median
+    of the rounds' ratios stays put where the ratio of the medians would not."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(BENCH))
+    kzai, libcst = run.Sample("kzai"), run.Sample("libcst")
+    kzai.walls, libcst.walls = [1.2, 1.2, 2.4, 2.4, 2.4], [1.0, 1.0, 2.0, 2.0, 2.0]
+    assert run.paired(kzai, libcst, lambda x, y: x / y) == (1.2, 1.2, 1.2)
+    middle, low, high = run.paired(kzai, libcst, lambda x, y: x - y)
+    assert (round(low, 3), round(middle, 3), round(high, 3)) == (0.2, 0.4, 0.4)

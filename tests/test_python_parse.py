@@ -37,6 +37,8 @@ def test_constructors_are_back_after_a_parse_and_after_a_failed_one() -> None:
     owned = {cls: cls.__dict__["__init__"] for cls, _, _ in constructors()}
     assert len(owned) > 100  # every common node class: Name, Call, Attribute, ...
     assert cst.Name in owned and cst.SimpleStatementLine in owned
+    names = [cls.__qualname__ for cls in owned]
+    assert len(names) == len(set(names))  # not also the unslotted classes `add_slots` remade
     parse_module("x = f(y)\n")
     with pytest.raises(cst.ParserSyntaxError):
         parse_module("def (:\n")

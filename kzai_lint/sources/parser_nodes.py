@@ -129,7 +129,9 @@ def _node_classes() -> list[type]:
                 seen.add(sub)
                 stack.append(sub)
     owning = [cls for cls in seen if "__init__" in cls.__dict__ and "__dataclass_fields__" in cls.__dict__]
-    return sorted(owning, key=lambda cls: (cls.__module__, cls.__qualname__, id(cls)))
+    # libcst's `add_slots` remakes each class with slots; the class it was made from is still a
+    # subclass of CSTNode, with the same name, and is left out by `_plain` (no slots of its own).
+    return sorted(owning, key=lambda cls: (cls.__module__, cls.__qualname__, "__slots__" not in cls.__dict__))
 
 
 def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
@@ -145,8 +147,8 @@ def _plain(cls: type) -> bool:
     """Whether the dataclass `__init__` of `cls` only stores its parameters (and validates)."""
     from libcst import CSTNode
 
-    if not dataclasses.is_dataclass(cls) or not getattr(cls, "__dataclass_params__").frozen:
-        return False
+    if "__slots__" not in cls.__dict__ or not dataclasses.is_dataclass(cls) or not getattr(cls, "__dataclass_params__").frozen:
+        return False  # not slotted: also the class libcst's `add_slots` remade (never built)
     if any(owner.__dict__.get("__post_init__") is not None for owner in cls.__mro__ if owner is not CSTNode):
         return False  # a class of its own post-init work: not only validation
     kinds = {field._field_type for field in getattr(cls, "__dataclass_fields__").values()}  # type: ignore[attr-defined]

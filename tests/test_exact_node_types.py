@@ -9,7 +9,7 @@ from pathlib import Path
 import libcst as cst
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kzai_lint"
-EXACT = re.compile(r"type\([^()]*\) (?:is|in) \(?((?:cst\.\w+(?:, )?)+)\)?")
+EXACT = re.compile(r"type\([^()]*\) (?:is not|is|in) \(?((?:cst\.\w+(?:, )?)+)\)?")
 
 
 def test_classes_compared_by_exact_type_have_no_subclasses() -> None:

@@ -141,7 +141,7 @@ class _Collector(ScopeVisitor):
             return
         self.facts.imported_modules.add(base)
         self.facts.import_nodes.append((base, node))
-        if not type(node.names) is cst.ImportStar:
+        if type(node.names) is not cst.ImportStar:
             for alias in node.names:
                 name = dotted_name(alias.name)
                 if name:

@@ -47,7 +47,8 @@ class _Scope:
         self.is_class = is_class
         #: the dotted names of the enclosing scopes and this one (`Model.forward`): every call
         #: and string records it, so it is joined once per scope, not once per node
-        self.dotted = qualname if outer is None or not outer.dotted else f"{outer.dotted}.{qualname}" if qualname else outer.dotted
+        prefix = outer.dotted if outer is not None else ""
+        self.dotted = f"{prefix}.{qualname}" if prefix and qualname else prefix or qualname
 
 
 class ScopeVisitor(Visitor):

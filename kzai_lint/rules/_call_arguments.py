@@ -19,7 +19,7 @@ def module_constants(module: cst.Module) -> dict[str, str]:
     """Module-level `NAME = "text"` constants, for URLs built in f-strings or by concatenation."""
     out: dict[str, str] = {}
     for stmt in module.body:
-        if not type(stmt) is cst.SimpleStatementLine:
+        if type(stmt) is not cst.SimpleStatementLine:
             continue
         for small in stmt.body:
             if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:

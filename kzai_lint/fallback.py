@@ -23,7 +23,7 @@ import re
 import warnings
 from typing import Any, Iterator, Sequence
 
-from kzai_lint import code_text
+from kzai_lint import code_text, regex_cache
 from kzai_lint.analysis.python_module import UNKNOWN, CallSite
 from kzai_lint.catalogue import Catalogue
 from kzai_lint.context import FileContext
@@ -105,7 +105,7 @@ def _hits(
     sites = _sites(text, catalogue)
     operations = {site.qualname for site, _ in sites if any(sig.role == "operation" for sig in catalogue.calls_for(site.qualname or ""))}
     lowered = text.lower()
-    about_non_persons = catalogue.not_person_context.search(lowered) is not None
+    about_non_persons = regex_cache.for_lowered(catalogue.not_person_context, lowered).search(lowered) is not None
     starts = code_text.line_starts(text)
     for site, call in sites:
         span = _span(starts, call, line_map)

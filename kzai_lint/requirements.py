@@ -150,13 +150,14 @@ class _Patterns:
         # None: none known): searching those with `in` first spares most files the regex, which
         # for a pattern that starts with an alternation is tried at every position (measured on
         # transformers + diffusers: the requirement patterns were a fifth of a cold scan).
-        self._re = tuple((regex_cache.compile(p), _literals(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
+        # With its variant without case folding for ASCII texts, if it is one `(?i:...)` group.
+        self._re = tuple((regex_cache.compile(p), pattern_literals(p), _unfolded(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
         # A prose pattern's literals as the runs each needs, all of them (`solid_words`).
         self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), _case_sensitive(p), _prose_words(p)) for p in by_kind["prose:"])
         # Every literal above, found in one pass when there are many (each `in` reads the whole
         # text when its literal is absent, as it is in most files: 40 model-id fragments were
         # 40 reads). Only the literals that contain a found one are then asked with `in`.
-        words = {*self._literals, *(w for _, ws in self._re if ws for w in ws), *(w for *_, ws in self._prose if ws for parts in ws for w in parts)}
+        words = {*self._literals, *(w for _, ws, _ in self._re if ws for w in ws), *(w for *_, ws in self._prose if ws for parts in ws for w in parts)}
         self._gate = Prefilter(["*" + w for w in words]) if len(words) >= LITERAL_GATE_FROM else None
 
     def holds(self, texts: _Texts) -> bool:
@@ -164,8 +165,10 @@ class _Patterns:
         found = None if self._gate is None else [w[1:] for w in self._gate.found_words(low)]
         if self._literals and _may_hold(self._literals, low, found):
             return True
-        if self._re and any(_may_hold(words, low, found) and p.search(low) for p, words in self._re):
-            return True
+        if self._re:
+            ascii_only = low.isascii()
+            if any(_may_hold(words, low, found) and (plain if plain is not None and ascii_only else p).search(low) for p, words, plain in self._re):
+                return True
         if any(distinct.holds(low) for distinct in self._distinct):
             return True
         if self._prose:
@@ -178,7 +181,19 @@ class _Patterns:
         return self._token is not None and self._token.search(texts.snake) is not None
 
 
-_CASE_FREE = re.compile(r"(?:[^A-Z\\]|\\[^xuUN0-9])*")
+def _unfolded(pattern: str) -> re.Pattern[str] | None:
+    """A `re:` pattern that is one case-insensitive group, `(?i:...)` (`biometric_requirement`),
+    without the case folding, for the lower-cased text when it is ASCII (None: not such a group,
+    or the flag could matter). The group wraps the whole pattern when what it encloses is a
+    regex on its own: its brackets balance, so the opening one closes at the end."""
+    if not (pattern.startswith("(?i:") and pattern.endswith(")")):
+        return None
+    inner = pattern[len("(?i:") : -1]
+    try:
+        regex_cache.compile(inner)
+    except re.error:
+        return None
+    return regex_cache.case_sensitive_variant(inner)
 
 
 def _case_sensitive(pattern: str) -> re.Pattern[str] | None:
@@ -186,9 +201,7 @@ def _case_sensitive(pattern: str) -> re.Pattern[str] | None:
     prose form is lower-cased, so a pattern with no upper-case letter (nor an escape that could
     spell one) matches an ASCII one alike either way, and case folding makes `re` ~1.5x slower
     (measured on the deepfake and talking-head phrases of the app-text rule)."""
-    if not pattern.isascii() or _CASE_FREE.fullmatch(pattern) is None:
-        return None
-    return regex_cache.compile(pattern)
+    return regex_cache.case_sensitive_variant(pattern)
 
 
 class _Distinct:
@@ -265,8 +278,9 @@ def distinct_requirement(needed: int, words_of: Iterable[Iterable[str]]) -> str 
 _LITERALS_SECTION = "regex-literals"
 
 
-def _literals(pattern: str) -> tuple[str, ...] | None:
-    """`necessary_literals` of a `re:` requirement pattern (`_stored`)."""
+def pattern_literals(pattern: str) -> tuple[str, ...] | None:
+    """`necessary_literals` of a pattern searched in lower-cased text, as a `re:` requirement
+    is (kept in the startup index, `_stored`)."""
     words = _stored("r:", pattern, lambda: necessary_literals(pattern))
     return tuple(words) if words else None
 

@@ -15,6 +15,7 @@ import re
 
 from typing import Any, Iterable, Iterator
 
+from kzai_lint import regex_cache
 from kzai_lint.analysis.python_module import CallSite
 from kzai_lint.context import FileContext
 from kzai_lint.model import Confidence, Hit, Severity
@@ -74,7 +75,7 @@ class AppTextRule(PythonRule):
             for text, node in _texts(call, entry):
                 if vetoed is None:
                     vetoed = about_non_persons(cat, lowered)
-                    detects_fakes = len(synthetic_detection_context(cat).findall(lowered)) >= 2
+                    detects_fakes = len(regex_cache.for_lowered(synthetic_detection_context(cat), lowered).findall(lowered)) >= 2
                 found = prose_capability(cat, self.meta.code, text, emotion_vetoed=vetoed, detects_fakes=detects_fakes)
                 if found is None:
                     continue

@@ -187,9 +187,9 @@ class ModelCardRule(DocumentRule):
         title = next((p.text for p in card.paragraphs if p.kind == "heading" and len(p.heading_path) == 1), "")
         if _rx(cat, "reading_list_title").search(title.strip().lower()):
             return None  # a list of papers or resources about the field, not a system
-        emotion_vetoed = len(cat.not_person_context.findall(whole)) >= 2 and about_non_persons(cat, whole)
+        emotion_vetoed = len(regex_cache.for_lowered(cat.not_person_context, whole).findall(whole)) >= 2 and about_non_persons(cat, whole)
         # A card about detecting deepfakes names them without making them (KZ307 only).
-        detects_fakes = len(synthetic_detection_context(cat).findall(whole)) >= 2
+        detects_fakes = len(regex_cache.for_lowered(synthetic_detection_context(cat), whole).findall(whole)) >= 2
         for para in card.paragraphs:
             if para.kind in ("code", "html-comment", "table") or section_is_out_of_scope(para.heading_path):
                 continue

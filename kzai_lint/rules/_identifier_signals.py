@@ -65,7 +65,8 @@ class IdentifierRule(PythonRule):
                     continue
                 if file_allows is None:
                     file_allows = not about_non_persons(self.catalogue, lowered, self.meta.code) and bool(
-                        self.catalogue.ml_context.search(lowered) or self.catalogue.biometric_context.search(lowered)
+                        regex_cache.for_lowered(self.catalogue.ml_context, lowered).search(lowered)
+                        or regex_cache.for_lowered(self.catalogue.biometric_context, lowered).search(lowered)
                     )
                 if not file_allows:
                     return

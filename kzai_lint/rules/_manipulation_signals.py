@@ -43,7 +43,7 @@ class DarkPatternSignals(ManipulationVocabulary):
 
     def _detection_only(self, text: str) -> bool:
         lowered = text.lower()
-        return bool(self.regex("detection_context").search(lowered)) and not self.regex("serving_context").search(lowered)
+        return bool(self.lowered_regex("detection_context", lowered).search(lowered)) and not self.lowered_regex("serving_context", lowered).search(lowered)
 
     def _is_detection_name(self, name: str) -> bool:
         return bool(self.regex("detection_context").search(snake(name).replace("_", " ")))

@@ -489,9 +489,9 @@ def context_allows(catalogue: Catalogue, context: str, lowered_text: str) -> boo
     if about_non_persons(catalogue, lowered_text):
         return False
     if context == "biometric":
-        return catalogue.biometric_context.search(lowered_text) is not None
+        return regex_cache.for_lowered(catalogue.biometric_context, lowered_text).search(lowered_text) is not None
     if context == "ml":
-        return catalogue.ml_context.search(lowered_text) is not None
+        return regex_cache.for_lowered(catalogue.ml_context, lowered_text).search(lowered_text) is not None
     return True
 
 
@@ -517,10 +517,10 @@ _NON_PERSON_CACHE: dict[tuple[int, str], bool] = {}
 
 
 def _about_non_persons(catalogue: Catalogue, lowered_text: str) -> bool:
-    if catalogue.not_person_context.search(lowered_text) is None:
+    if regex_cache.for_lowered(catalogue.not_person_context, lowered_text).search(lowered_text) is None:
         return False
     person_input = _person_input_rx(str(catalogue.extra.get("person_input_context", "")))
-    return person_input is None or person_input.search(lowered_text) is None
+    return person_input is None or regex_cache.for_lowered(person_input, lowered_text).search(lowered_text) is None
 
 
 @functools.lru_cache(maxsize=8)

@@ -125,6 +125,10 @@ class VocabularyRule(DocumentRule):
     def regex(self, key: str) -> re.Pattern[str]:
         return ignorecase_regex(str(self.data.get(key, "(?!x)x")))
 
+    def lowered_regex(self, key: str, lowered: str) -> re.Pattern[str]:
+        """`regex(key)` for searching `lowered`, a lower-cased text (`regex_cache.for_lowered`)."""
+        return regex_cache.for_lowered(self.regex(key), lowered)
+
     def names(self, key: str) -> frozenset[str]:
         cache: dict[str, frozenset[str]] = self.__dict__.setdefault("_names_cache", {})
         if key not in cache:  # asked per key and identifier: built once per rule

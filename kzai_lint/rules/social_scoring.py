@@ -54,7 +54,7 @@ class _ScoringVocabulary(VocabularyRule):
     def person_context(self, text: str) -> bool:
         """Ambiguous scores (trust, reputation) count for files about people, not machines."""
         lowered = text.lower()
-        return len(self.regex("person_context").findall(lowered)) > len(self.regex("thing_context").findall(lowered))
+        return len(self.lowered_regex("person_context", lowered).findall(lowered)) > len(self.lowered_regex("thing_context", lowered).findall(lowered))
 
     def score_term(self, name: Any, owner: str, people: bool) -> str | None:
         if not isinstance(name, str):

@@ -6,6 +6,7 @@ question of a whole file (`requirements`), so it lives in a module that imports 
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -27,9 +28,22 @@ def snake(text: str) -> str:
     """`PersuasionBandit`, `fake-scarcity banner` -> `persuasion_bandit`, `fake_scarcity_banner`.
 
     Every signal is compared in this one form, so a term matches whatever the naming style.
+    Names and short strings are remembered (`_snake_short`): rules ask about every name of a
+    file, term list by term list, and names recur across a tree's files.
     """
+    return _snake_short(text) if len(text) <= SHORT else _snake(text)
+
+
+SHORT = 200
+"""Texts up to this length are names or labels, kept by `snake`; longer ones are whole files."""
+
+
+def _snake(text: str) -> str:
     split = _UPPER_WORD.sub(r"\1_\2", _LOWER_UPPER.sub(r"\1_\2", text))
     return _SEPARATORS.sub("_", split.lower()).strip("_")
+
+
+_snake_short = functools.lru_cache(maxsize=16384)(_snake)
 
 
 def snake_text(text: str) -> str:

@@ -26,3 +26,11 @@ def test_naming_styles_meet() -> None:
 @given(st.text(alphabet="aAbBzZ19_ -.\nЖж", max_size=30))
 def test_two_substitutions_split_like_the_zero_width_pattern(text: str) -> None:
     assert snake(text) == reference(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aAbBzZ19_ -.\nЖж", min_size=150, max_size=400))
+def test_names_and_whole_texts_are_snake_cased_alike(text: str) -> None:
+    """Short texts are remembered (`naming.SHORT`), longer ones computed each time: the same."""
+    assert snake(text) == reference(text)
+    assert snake(text) == reference(text)  # the second time from the memo for short ones

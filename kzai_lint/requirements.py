@@ -34,7 +34,6 @@ file again for ~1,500 words: on transformers + diffusers that was a quarter of t
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Callable, Iterable, Sequence
 
@@ -43,7 +42,6 @@ from kzai_lint.digest import blake2b
 from kzai_lint.lowered import lowered
 from kzai_lint.naming import snake_text, token_pattern
 from kzai_lint.prefilter import Prefilter, stored_word
-from kzai_lint.regex_literals import necessary_literals, solid_words
 
 __all__ = ["Alternatives", "RequirementFilter", "distinct_requirement", "is_pattern", "string_value_regex", "token_regex"]
 
@@ -209,6 +207,8 @@ class _Distinct:
     starts (the longest first, so a word is read whole: `sadness`, not `sad`)."""
 
     def __init__(self, body: str) -> None:
+        import json  # only for files that reach a `distinct:` group
+
         needed, classes = json.loads(body)
         self.needed = int(needed)
         self.class_of = {word: i for i, words in enumerate(classes) for word in words}
@@ -272,6 +272,8 @@ def distinct_requirement(needed: int, words_of: Iterable[Iterable[str]]) -> str 
     if covered < needed or classes_needed < 2:
         return None
     classes = [sorted({w for i in m for w in groups[i]}) for m in members.values()]
+    import json
+
     return "distinct:" + json.dumps([classes_needed, sorted(classes)], ensure_ascii=False)
 
 
@@ -281,13 +283,23 @@ _LITERALS_SECTION = "regex-literals"
 def pattern_literals(pattern: str) -> tuple[str, ...] | None:
     """`necessary_literals` of a pattern searched in lower-cased text, as a `re:` requirement
     is (kept in the startup index, `_stored`)."""
-    words = _stored("r:", pattern, lambda: necessary_literals(pattern))
+    def compute() -> tuple[str, ...] | None:
+        from kzai_lint.regex_literals import necessary_literals  # only when the index lacks them
+
+        return necessary_literals(pattern)
+
+    words = _stored("r:", pattern, compute)
     return tuple(words) if words else None
 
 
 def _prose_words(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     """`solid_words` of a `prose:` pattern's `necessary_literals` (`_stored`)."""
-    words = _stored("w:", pattern, lambda: solid_words(necessary_literals(pattern, re.IGNORECASE)))
+    def compute() -> tuple[tuple[str, ...], ...] | None:
+        from kzai_lint.regex_literals import necessary_literals, solid_words
+
+        return solid_words(necessary_literals(pattern, re.IGNORECASE))
+
+    words = _stored("w:", pattern, compute)
     return tuple(tuple(parts) for parts in words) if words else None
 
 

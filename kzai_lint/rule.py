@@ -9,7 +9,6 @@ rule's examples and checks the headings.
 from __future__ import annotations
 
 import abc
-import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
 
@@ -50,6 +49,8 @@ class Example:
     note: str = ""
 
     def all_files(self) -> dict[str, str]:
+        import textwrap  # examples are read by tests and `explain`, not by a scan
+
         files = {p: textwrap.dedent(t).lstrip("\n") for p, t in self.files.items()}
         if self.code:
             files[self.path] = textwrap.dedent(self.code).lstrip("\n")
@@ -109,6 +110,8 @@ class Rule(abc.ABC):
 
     @classmethod
     def doc(cls) -> str:
+        import textwrap
+
         return textwrap.dedent(cls.__doc__ or "").strip()
 
     @classmethod

@@ -151,6 +151,26 @@ def test_second_precommit_run_imports_no_metadata_reader_yaml_or_openssl(tmp_pat
     assert done.stdout.split()[-4:] == ["1", "False", "False", "False"]
 
 
+def test_a_run_no_rule_can_match_imports_no_json_textwrap_or_literal_reader(tmp_path: Path) -> None:
+    """What only some runs need is imported there: `json` (~1 ms; the result cache and the
+    `distinct:` groups use it), `textwrap` (rule examples and docs) and the regex literal reader
+    (only when the start-up index lacks an answer)."""
+    import os
+
+    (tmp_path / "a.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    code = """
+        import sys
+        from kzai_lint.cli import main
+        code = main(["check", "a.py", "--no-cache"])
+        print(code, *(name in sys.modules for name in ("json", "textwrap", "kzai_lint.regex_literals")))
+        """
+    env = {**os.environ, "KZAI_LINT_INDEX_DIR": str(tmp_path / "index")}
+    for _ in range(2):  # the first run fills the start-up index
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-4:] == ["0", "False", "False", "False"]
+
+
 def test_a_pyproject_without_our_table_is_not_parsed(tmp_path: Path) -> None:
     """Every folder's pyproject.toml is read while looking for the config; one that cannot hold
     a [tool.kzai-lint] table costs no TOML parser (its import alone is ~3 ms)."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from kzai_lint.digest import blake2b
 
-__all__ = ["case_sensitive_variant", "compile", "for_lowered"]
+__all__ = ["case_free", "case_sensitive_variant", "compile", "for_lowered"]
 
 _OPCODE = "I" if array.array("I").itemsize == 4 else "L"  # `_sre.CODESIZE` is in the index stamp
 
@@ -73,13 +73,17 @@ _CASE_FREE = re.compile(r"(?:[^A-Z\\]|\\[^xuUN0-9])*")
 letter, and no escape that could spell one (`\\x41`, `\\N{...}`, an octal)."""
 
 
+def case_free(pattern: str) -> bool:
+    """Whether `re.IGNORECASE` cannot change what `pattern` matches in a lower-cased ASCII text:
+    no upper-case letter, no escape that could spell one, no non-ASCII character (`K` folds to
+    the Kelvin sign). Lower-cased ASCII text has no upper-case letter for the flag to match."""
+    return pattern.isascii() and _CASE_FREE.fullmatch(pattern) is not None
+
+
 def case_sensitive_variant(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
     """`pattern` compiled without `re.IGNORECASE`, or None when the flag could matter on a
-    lower-cased ASCII text (an upper-case letter, a non-ASCII character: `K` folds to the
-    Kelvin sign). Lower-cased ASCII text has no upper-case letter for the flag to match."""
-    if not pattern.isascii() or _CASE_FREE.fullmatch(pattern) is None:
-        return None
-    return compile(pattern, int(flags) & ~re.IGNORECASE)
+    lower-cased ASCII text (`case_free`)."""
+    return compile(pattern, int(flags) & ~re.IGNORECASE) if case_free(pattern) else None
 
 
 _FOR_LOWERED: dict[re.Pattern[str], re.Pattern[str]] = {}

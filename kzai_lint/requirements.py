@@ -188,10 +188,9 @@ def _unfolded(pattern: str) -> re.Pattern[str] | None:
         return None
     inner = pattern[len("(?i:") : -1]
     try:
-        regex_cache.compile(inner)
+        return regex_cache.case_sensitive_variant(inner)  # compiles `inner`: it must balance
     except re.error:
         return None
-    return regex_cache.case_sensitive_variant(inner)
 
 
 def _case_sensitive(pattern: str) -> re.Pattern[str] | None:

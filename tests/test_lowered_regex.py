@@ -10,17 +10,13 @@ gate and the `(?i:...)` requirement groups the same way.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from example_texts import example_and_fixture_texts
 
 from kzai_lint import regex_cache
 from kzai_lint.catalogue import Catalogue, load
-from kzai_lint.registry import builtin_rules
 from kzai_lint.requirements import _unfolded
-from kzai_lint.testing import examples
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def _case_insensitive_regexes() -> list[re.Pattern[str]]:
@@ -42,17 +38,8 @@ def _case_insensitive_regexes() -> list[re.Pattern[str]]:
     return found
 
 
-def _texts() -> list[str]:
-    out = []
-    for rule_class in builtin_rules():
-        for _, example in examples(rule_class):
-            out.extend(example.all_files().values())
-    out.extend(p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.rglob("*") if p.is_file() and p.stat().st_size < 200_000)
-    return out
-
-
 REGEXES = _case_insensitive_regexes()
-TEXTS = _texts()
+TEXTS = example_and_fixture_texts()
 
 
 def test_there_are_regexes_and_texts_to_compare() -> None:

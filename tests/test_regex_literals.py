@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
+from example_texts import example_and_fixture_texts
 
 from kzai_lint.catalogue import load
 from kzai_lint.model import FileKind
 from kzai_lint.registry import builtin_rules
 from kzai_lint.regex_literals import necessary_literals, solid_pieces, solid_words
 from kzai_lint.requirements import _case_sensitive, _Texts, is_pattern
-from kzai_lint.testing import examples
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.mark.parametrize(
@@ -76,17 +73,8 @@ def _requirement_patterns() -> list[str]:
     return sorted(found)
 
 
-def _texts() -> list[str]:
-    out = []
-    for rule_class in builtin_rules():
-        for _, example in examples(rule_class):
-            out.extend(example.all_files().values())
-    out.extend(p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.rglob("*") if p.is_file() and p.stat().st_size < 200_000)
-    return out
-
-
 PATTERNS = _requirement_patterns()
-TEXTS = _texts()
+TEXTS = example_and_fixture_texts()
 
 
 def test_the_requirements_have_patterns_to_check() -> None:

@@ -185,7 +185,7 @@ class Catalogue:
 
         words: set[str] = set()
         for ds in self.datasets:
-            found = pattern_literals(ds.regex.pattern) if regex_cache.case_sensitive_variant(ds.regex.pattern) is not None else None
+            found = pattern_literals(ds.regex.pattern) if regex_cache.case_free(ds.regex.pattern) else None
             if not found:
                 return None
             words.update(found)

@@ -6,7 +6,7 @@ import ast
 import warnings
 
 import libcst as cst
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kzai_lint.analysis.literals import literal_value
@@ -31,6 +31,7 @@ def _evaluate(source: str) -> object:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab é\"'\\\n\r\tx{}")), max_size=12), st.sampled_from(_QUOTES), st.sampled_from(["", "r", "u", "b", "R"]))
+@example(body='"b"', quote='"', prefix="b")  # b""b"": implicitly joined bytes literals
 def test_string_values_match_python(body: str, quote: str, prefix: str) -> None:
     source = _source(body, quote, prefix)
     if source is None:
@@ -42,3 +43,8 @@ def test_string_values_match_python(body: str, quote: str, prefix: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert literal_value(node, lambda name: None) == _evaluate(source)
+
+
+def test_implicitly_joined_literals_join_like_python() -> None:
+    for source, value in (('"a" "b"', "ab"), ('b"a" b"b"', b"ab"), ("b'' b''", b"")):
+        assert literal_value(cst.parse_expression(source), lambda name: None) == value

@@ -41,7 +41,7 @@ def _simple_string(expr: cst.SimpleString, lookup: Callable[[str], Binding | Non
 
 def _concatenated(expr: cst.ConcatenatedString, lookup: Callable[[str], Binding | None]) -> Any:
     left, right = literal_value(expr.left, lookup), literal_value(expr.right, lookup)
-    if isinstance(left, str) and isinstance(right, str):
+    if type(left) is type(right) and isinstance(left, (str, bytes)):  # Python joins only like with like
         return left + right
     return UNKNOWN
 

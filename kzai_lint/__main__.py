@@ -1,3 +1,3 @@
-from kzai_lint.cli import main
+from kzai_lint.cli import entry
 
-raise SystemExit(main())
+entry()

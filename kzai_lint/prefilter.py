@@ -34,7 +34,7 @@ from typing import Any, Iterable
 from kzai_lint.digest import blake2b
 from kzai_lint.lowered import lowered
 
-__all__ = ["WORD_END", "Prefilter", "stored_word"]
+__all__ = ["WORD_END", "Prefilter", "stored_word", "stored_words"]
 
 WORD_END = "\0"
 """How a keyword's trailing `$` (the name ends here) is kept inside: a character no keyword
@@ -49,12 +49,26 @@ def stored_word(word: str) -> str:
     return word[:-1] + WORD_END if len(word) > 1 and word.endswith("$") and word != "*$" else word
 
 
+def stored_words(words: list[str] | tuple[str, ...]) -> list[str]:
+    """`stored_word` of each word, lower-cased in one call: a run's filters store ~4,500 words,
+    and the call per word was the largest cost of a pre-commit run's first prefilter (~2 ms)."""
+    if not words:
+        return []
+    joined = "\n".join(words)
+    lowered_words = joined.lower().split("\n")
+    if len(lowered_words) != len(words):  # a word with a line break
+        return [stored_word(w) for w in words]
+    if "$" in joined:
+        return [w[:-1] + WORD_END if len(w) > 1 and w[-1] == "$" and w != "*$" else w for w in lowered_words]
+    return lowered_words
+
+
 class Prefilter:
     """Keywords match at a word start (`fer` never matches `transfer`); a keyword written with a
     leading `*` matches anywhere, for words embedded in identifiers (`FacialEmotionNet`)."""
 
     def __init__(self, keywords: Iterable[str] | None) -> None:
-        words = None if keywords is None else sorted({stored_word(w) for w in keywords if w}, key=len, reverse=True)
+        words = None if keywords is None else sorted(set(stored_words([w for w in keywords if w])), key=len, reverse=True)
         self.keywords = words
         self._words = None if words is None else frozenset(words)
         self._matcher: _Matcher | None = None

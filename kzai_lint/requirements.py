@@ -41,7 +41,7 @@ from kzai_lint import regex_cache
 from kzai_lint.digest import blake2b
 from kzai_lint.lowered import lowered
 from kzai_lint.naming import snake_text, token_pattern
-from kzai_lint.prefilter import Prefilter, stored_word
+from kzai_lint.prefilter import Prefilter, stored_words
 
 __all__ = ["Alternatives", "RequirementFilter", "distinct_requirement", "is_pattern", "string_value_regex", "token_regex"]
 
@@ -435,7 +435,7 @@ class RequirementFilter:
             if firsts is None:  # each alternative's first words as stored, once per filter
                 firsts = self._first_words = []
                 for alt in self._split:
-                    words = [stored_word(k) for k in (alt[0][0] if alt else ())]
+                    words = stored_words(alt[0][0]) if alt else []
                     firsts.append((frozenset(words), tuple(w.lstrip("*") for w in words)))
             core = found.lstrip("*")
             exact: list[int] = []

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzai_lint.prefilter import Prefilter
+from kzai_lint.prefilter import Prefilter, stored_word, stored_words
 
 
 def plain(words: list[str], text: str) -> bool:
@@ -46,3 +46,17 @@ def test_a_dollar_keyword_ends_a_name() -> None:
 )
 def test_trie_agrees_with_a_plain_search(words: list[str], text: str) -> None:
     assert Prefilter(words).may_match(text) == plain(words, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aB0_ *$\nΣσЙß\u0130", max_size=6), max_size=8))
+def test_words_stored_together_are_stored_as_one_by_one(words: list[str]) -> None:
+    # one lower() over the joined words must not differ from lower() per word (final sigma,
+    # dotted capital I, line breaks inside a word, `$` endings)
+    assert stored_words(words) == [stored_word(w) for w in words]
+    assert stored_words(tuple(words)) == [stored_word(w) for w in words]
+
+
+def test_stored_words_examples() -> None:
+    assert stored_words(["DeepFace", "import feat$", "*$", "$", "ΟΔΟΣ"]) == ["deepface", "import feat\0", "*$", "$", "οδος"]
+    assert stored_words(["ΟΔΟΣ"]) == [stored_word("ΟΔΟΣ")]

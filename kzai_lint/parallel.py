@@ -260,13 +260,16 @@ class _Scheduler:
         shards = _shards(todo, self.jobs)
         from concurrent.futures import as_completed
 
+        from kzai_lint import startup_index
+
         futures = {}
         try:
             for shard in shards:
                 futures[self.pool.submit(_work_shard, shard)] = shard
             for future in as_completed(futures):
-                done, remembered, counters = future.result()
+                done, remembered, counters, sections = future.result()
                 self._merge(done, remembered, counters)
+                startup_index.adopt(sections)
                 del futures[future]
         except Exception:  # noqa: BLE001 - a worker died or a result did not pickle: finish here
             _discard(self.pool)
@@ -528,15 +531,20 @@ def _shards(todo: list[tuple[int, "DiscoveredFile", Any]], jobs: int) -> list[li
     return shards
 
 
-def _work_shard(shard: list[tuple[int, "DiscoveredFile", Any]]) -> tuple[list[tuple[int, "engine.FileResult"]], list[tuple[str, Any, str, Any]], dict[str, int]]:
+def _work_shard(shard: list[tuple[int, "DiscoveredFile", Any]]) -> tuple[list[tuple[int, "engine.FileResult"]], list[tuple[str, Any, str, Any]], dict[str, int], dict[str, bytes]]:
     """A worker's part of a sharded run: the main process's `add` for each file, serially here;
-    returns the results by index, the cache manifest records and the counters."""
+    returns the results by index, the cache manifest records, the counters and the startup
+    index sections it computed (the main process writes them)."""
+    from kzai_lint import startup_index
+
     assert _PLAN is not None
+    before = startup_index.pending()
     local = _Scheduler(_PLAN, 1, len(shard), worker=True)
     for position, (_, file, info) in enumerate(shard):
         local.add(position, file, info)
     results = local.finish_local()
-    return [(index, results[position]) for position, (index, _, _) in enumerate(shard)], local.remembered or [], local.stats
+    done = [(index, results[position]) for position, (index, _, _) in enumerate(shard)]
+    return done, local.remembered or [], local.stats, startup_index.new_sections(before)
 
 
 def auto_jobs(settings: Any) -> int:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 from kzai_lint.atomic_file import read_marshal, write_atomically
 
-__all__ = ["ENV", "directory", "flush", "get", "package_stamp", "reset", "stamp"]
+__all__ = ["ENV", "adopt", "directory", "flush", "get", "new_sections", "package_stamp", "pending", "reset", "stamp"]
 
 ENV = "KZAI_LINT_INDEX_DIR"
 INDEX_VERSION = 2
@@ -219,6 +219,51 @@ def update(name: str, key: str, value: Any) -> None:
     table[key] = value
     _STATE.used[name] = None
     _mark_dirty(name)
+
+
+def pending() -> frozenset[str]:
+    """The sections computed (or updated) by this process and not written yet."""
+    return frozenset(_STATE.dirty)
+
+
+def new_sections(since: frozenset[str]) -> dict[str, bytes]:
+    """The sections computed since `since` (a `pending()`), encoded: what a pool worker sends to
+    the process that writes the index, since a forked worker ends without writing it."""
+    sections = _STATE.sections
+    if sections is None:
+        return {}
+    found: dict[str, bytes] = {}
+    for name in _STATE.dirty - since:
+        blob = sections.encoded(name)
+        if blob is not None:
+            found[name] = blob
+    return found
+
+
+def adopt(encoded: dict[str, bytes]) -> None:
+    """Keep sections a pool worker computed (`new_sections`) as if computed here, so they are
+    written at exit. Without this the regexes and keyword sets only workers needed were
+    computed again by every sharded run's workers (~45 regexes each, ~8 % of their time on
+    the worst-case bench). A dict section (`update`) both sides hold is merged."""
+    if not encoded or directory() is None:
+        return
+    sections = _sections()
+    for name, blob in encoded.items():
+        if not isinstance(name, str) or not isinstance(blob, bytes):
+            continue
+        if name in sections:
+            try:
+                theirs = marshal.loads(blob)
+                mine = sections[name]
+            except (EOFError, ValueError, TypeError, KeyError):
+                continue
+            if not (isinstance(theirs, dict) and isinstance(mine, dict)) or theirs.keys() <= mine.keys():
+                continue
+            sections[name] = {**theirs, **mine}
+        else:
+            sections.raw[name] = blob
+        _STATE.used[name] = None
+        _mark_dirty(name)
 
 
 def _mark_dirty(name: str) -> None:

@@ -185,3 +185,33 @@ def test_a_few_hundred_files_are_sharded_by_size(tmp_path: Path) -> None:
     assert parallel._large(files(parallel.SHARD_SMALL_FILES, parallel.SHARD_MIN_BYTES // parallel.SHARD_SMALL_FILES + 1))
     assert not parallel._large(files(parallel.SHARD_SMALL_FILES, 100))
     assert not parallel._large(files(parallel.SHARD_SMALL_FILES - 1, parallel.SHARD_MIN_BYTES))  # a pre-commit run
+
+
+def test_what_sharded_workers_compute_for_the_startup_index_is_kept(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Forked workers end without writing the startup index: the regexes and keyword sets only
+    they needed reach it through the main process, so the next run computes none of them."""
+    from kzai_lint import startup_index
+
+    root = repo(make_repo)
+    startup_index.reset()
+    monkeypatch.setenv("KZAI_LINT_INDEX_DIR", str(tmp_path / "index"))
+    startup_index.reset()
+    try:
+        sharded(monkeypatch)
+        first = check([root], jobs=2)
+        assert first.stats["workers"] == 2
+        startup_index.flush()
+        startup_index.reset()
+        computed: list[str] = []
+        real_get = startup_index.get
+
+        def recording_get(name: str, compute: Callable[[], Any]) -> Any:
+            return real_get(name, lambda: computed.append(name) or compute())
+
+        monkeypatch.setattr(startup_index, "get", recording_get)
+        again = check([root], jobs=1)
+        assert outcome(again) == outcome(first)
+        assert [name for name in computed if name.startswith("re/")] == []
+    finally:
+        monkeypatch.delenv("KZAI_LINT_INDEX_DIR")
+        startup_index.reset()

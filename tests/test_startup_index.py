@@ -412,3 +412,24 @@ def test_code_cache_keeps_only_the_code_a_module_last_ran(tmp_path: Path) -> Non
     sizes = [run(",".join(f"field{i}_{n}" for n in range(3)))[1] for i in range(6)]
     assert max(sizes) < 2 * first  # six versions later: one version's code, not seven
     assert run(",".join(f"field5_{n}" for n in range(3)))[0] == 0
+
+
+def test_sections_a_worker_computed_are_adopted_and_written(own_index: Any) -> None:
+    """A forked pool worker ends without writing the index: what it computed must reach the
+    main process (`new_sections` -> `adopt`), or every sharded run computes it again."""
+    own_index.get("re/parent", lambda: [0])
+    before = own_index.pending()
+    own_index.get("re/worker", lambda: [1, 2])
+    sent = own_index.new_sections(before)
+    assert set(sent) == {"re/worker"}  # what the worker inherited is not sent back
+    own_index.reset()  # the main process: another _STATE, the file not written yet
+    own_index.get("re/main", lambda: [3])
+    own_index.get("rules/table", lambda: {"b": 2})
+    own_index.adopt({**sent, "rules/table": __import__("marshal").dumps({"a": 1, "c": 3}), "junk": 5})  # type: ignore[dict-item]
+    assert own_index.get("re/worker", lambda: None) == [1, 2]
+    assert own_index._sections()["rules/table"] == {"a": 1, "b": 2, "c": 3}
+    own_index.flush()
+    own_index.reset()
+    assert own_index.get("re/worker", lambda: None) == [1, 2]
+    assert own_index.get("re/main", lambda: None) == [3]
+    assert "junk" not in own_index._sections()

@@ -19,6 +19,7 @@ unwritable file is simply recomputed; nothing needs the network.
 """
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 import sys
@@ -58,16 +59,25 @@ _PER_SETTINGS = ("requirements/", "keywords/")
 
 
 def directory() -> str | None:
-    """The index folder, or None when `KZAI_LINT_INDEX_DIR` is set empty."""
+    """The index folder, or None when `KZAI_LINT_INDEX_DIR` is set empty. Asked a few hundred
+    times a run (every regex and section): the environment is read each time, so a change is
+    followed, and the user folder it names is worked out once per value (`expanduser`)."""
     configured = os.environ.get(ENV)
     if configured is not None:
         return configured.strip() or None
+    environ = os.environ
+    return _default_directory(environ.get("XDG_CACHE_HOME"), environ.get("LOCALAPPDATA"), environ.get("HOME"), environ.get("USERPROFILE"))
+
+
+@functools.lru_cache(maxsize=8)
+def _default_directory(xdg_cache_home: str | None, local_app_data: str | None, home: str | None, user_profile: str | None) -> str:
+    """The platform's user cache folder for these values of the variables it depends on."""
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+        base = local_app_data or os.path.expanduser("~\\AppData\\Local")
         return os.path.join(base, "kzai-lint", "Cache")
     if sys.platform == "darwin":
         return os.path.expanduser("~/Library/Caches/kzai-lint")
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    base = xdg_cache_home or os.path.expanduser("~/.cache")
     return os.path.join(base, "kzai-lint")
 
 

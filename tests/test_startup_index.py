@@ -433,3 +433,22 @@ def test_sections_a_worker_computed_are_adopted_and_written(own_index: Any) -> N
     assert own_index.get("re/worker", lambda: None) == [1, 2]
     assert own_index.get("re/main", lambda: None) == [3]
     assert "junk" not in own_index._sections()
+
+
+def test_the_default_folder_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from kzai_lint import startup_index
+
+    monkeypatch.delenv("KZAI_LINT_INDEX_DIR", raising=False)
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("XDG_CACHE_HOME is the Linux and BSD convention")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a"))
+    assert startup_index.directory() == str(tmp_path / "a" / "kzai-lint")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "b"))
+    assert startup_index.directory() == str(tmp_path / "b" / "kzai-lint")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert startup_index.directory() == str(tmp_path / "home" / ".cache" / "kzai-lint")
+    monkeypatch.setenv("KZAI_LINT_INDEX_DIR", " ")
+    assert startup_index.directory() is None

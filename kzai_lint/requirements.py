@@ -126,17 +126,20 @@ class _Texts:
 
 
 class _Patterns:
-    """The pattern items of one group, compiled once: `holds(texts)` when any of them does."""
+    """The pattern items of one group: `holds(texts)` when any of them does. Each regex is
+    compiled when a text first gets as far as searching it: most texts lack the literals that
+    gate them, and compiling all of a group's regexes up front was a tenth of a pre-commit
+    run's first prefilter pass."""
 
     def __init__(self, items: Sequence[str]) -> None:
         by_kind: dict[str, list[str]] = {kind: [] for kind in _KINDS}
         for item in items:
             kind = next(k for k in _KINDS if item.startswith(k))
             by_kind[kind].append(item[len(kind):])
-        token = token_regex(by_kind["token:"])
-        self._token = regex_cache.compile(token) if token else None
-        self._def = regex_cache.compile("|".join(f"(?:{p})" for p in by_kind["def:"])) if by_kind["def:"] else None
-        self._distinct = tuple(_Distinct(body) for body in by_kind["distinct:"])
+        self._token_source = token_regex(by_kind["token:"]) or None
+        self._def_source = "|".join(f"(?:{p})" for p in by_kind["def:"]) or None
+        self._distinct_bodies = tuple(by_kind["distinct:"])
+        self._compiled: dict[str, Any] = {}
         # One search per pattern, not one alternation of them all: most start with a literal,
         # which `re` finds with a fast scan, while an alternation of ~80 model ids and name
         # patterns tries every branch at every position (measured: 1.1 ms on a 4 KB file,
@@ -148,15 +151,44 @@ class _Patterns:
         # None: none known): searching those with `in` first spares most files the regex, which
         # for a pattern that starts with an alternation is tried at every position (measured on
         # transformers + diffusers: the requirement patterns were a fifth of a cold scan).
-        # With its variant without case folding for ASCII texts, if it is one `(?i:...)` group.
-        self._re = tuple((regex_cache.compile(p), pattern_literals(p), _unfolded(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
+        self._re = tuple((p, pattern_literals(p)) for p, is_plain in zip(by_kind["re:"], plain) if not is_plain)
         # A prose pattern's literals as the runs each needs, all of them (`solid_words`).
-        self._prose = tuple((regex_cache.compile(p, re.IGNORECASE), _case_sensitive(p), _prose_words(p)) for p in by_kind["prose:"])
+        self._prose = tuple((p, _prose_words(p)) for p in by_kind["prose:"])
         # Every literal above, found in one pass when there are many (each `in` reads the whole
         # text when its literal is absent, as it is in most files: 40 model-id fragments were
         # 40 reads). Only the literals that contain a found one are then asked with `in`.
-        words = {*self._literals, *(w for _, ws, _ in self._re if ws for w in ws), *(w for *_, ws in self._prose if ws for parts in ws for w in parts)}
+        words = {*self._literals, *(w for _, ws in self._re if ws for w in ws), *(w for _, ws in self._prose if ws for parts in ws for w in parts)}
         self._gate = Prefilter(["*" + w for w in words]) if len(words) >= LITERAL_GATE_FROM else None
+
+    def _regex(self, pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        """A `re:` pattern compiled, with its variant without case folding for ASCII texts if it
+        is one `(?i:...)` group (`_unfolded`)."""
+        key = "re:" + pattern
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = (regex_cache.compile(pattern), _unfolded(pattern))
+        return found  # type: ignore[no-any-return]
+
+    def _prose_regex(self, pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        """A `prose:` pattern compiled case-insensitively, with its case-sensitive variant for
+        ASCII texts when that matches alike (`_case_sensitive`)."""
+        key = "prose:" + pattern
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = (regex_cache.compile(pattern, re.IGNORECASE), _case_sensitive(pattern))
+        return found  # type: ignore[no-any-return]
+
+    def _named(self, key: str, source: str) -> re.Pattern[str]:
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = regex_cache.compile(source)
+        return found  # type: ignore[no-any-return]
+
+    def _distincts(self) -> tuple[_Distinct, ...]:
+        found = self._compiled.get("distinct:")
+        if found is None:
+            found = self._compiled["distinct:"] = tuple(_Distinct(body) for body in self._distinct_bodies)
+        return found  # type: ignore[no-any-return]
 
     def holds(self, texts: _Texts) -> bool:
         low = texts.lowered
@@ -165,18 +197,26 @@ class _Patterns:
             return True
         if self._re:
             ascii_only = low.isascii()
-            if any(_may_hold(words, low, found) and (plain if plain is not None and ascii_only else p).search(low) for p, words, plain in self._re):
-                return True
-        if any(distinct.holds(low) for distinct in self._distinct):
+            for pattern, words in self._re:
+                if _may_hold(words, low, found):
+                    folded, plain = self._regex(pattern)
+                    if (plain if plain is not None and ascii_only else folded).search(low):
+                        return True
+        if self._distinct_bodies and any(distinct.holds(low) for distinct in self._distincts()):
             return True
         if self._prose:
             prose = texts.prose
             ascii_only = prose.isascii()
-            if any(_may_hold_all(words, low, found) and (plain if plain is not None and ascii_only else folded).search(prose) for folded, plain, words in self._prose):
+            for pattern, words in self._prose:
+                if _may_hold_all(words, low, found):
+                    folded, plain = self._prose_regex(pattern)
+                    if (plain if plain is not None and ascii_only else folded).search(prose):
+                        return True
+        if self._def_source is not None:
+            definitions = self._named("def:", self._def_source)
+            if any(definitions.fullmatch(name) for name in texts.names):
                 return True
-        if self._def is not None and any(self._def.fullmatch(name) for name in texts.names):
-            return True
-        return self._token is not None and self._token.search(texts.snake) is not None
+        return self._token_source is not None and self._named("token:", self._token_source).search(texts.snake) is not None
 
 
 def _unfolded(pattern: str) -> re.Pattern[str] | None:

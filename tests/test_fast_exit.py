@@ -45,6 +45,12 @@ def test_a_subprocess_run_keeps_its_exit_code_output_and_exit_handlers(tmp_path:
     assert done.returncode == 1, done.stderr
     assert '"KZ' in done.stdout and done.stdout.rstrip().endswith("}")  # the whole report was flushed
     assert any(index.iterdir()), "the exit handlers wrote the startup index"
+    written = subprocess.run([sys.executable, "-m", "kzai_lint", "check", "app.py", "--no-cache", "--format", "sarif", "--output", "report.sarif"],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert written.returncode == 1, written.stderr
+    import json
+
+    assert json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]  # closed before the exit
 
 
 def test_exit_handlers_run_and_streams_are_flushed(monkeypatch: pytest.MonkeyPatch) -> None:

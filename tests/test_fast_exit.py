@@ -28,9 +28,9 @@ def record_exit(code: int) -> None:
 
 
 def test_console_script_and_module_use_the_fast_exit() -> None:
-    import tomli
+    from kzai_lint.config import _toml
 
-    pyproject = tomli.loads((Path(cli.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    pyproject = _toml().loads((Path(cli.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["scripts"]["kzai-lint"] == "kzai_lint.cli:entry"
     main_module = (Path(cli.__file__).parents[1] / "__main__.py").read_text(encoding="utf-8")
     assert "entry()" in main_module

@@ -248,4 +248,10 @@ class EmotionLabelVocabulary(LabelVocabularyRule):
             import torch
             LEVELS = ["happy", "sad", "neutral"]
             """, note="below the minimum overlap"),
+        Valid("""
+            from utils.generation import SAMPLE_RATE, generate_audio, preload_models
+            REFERENCE_CLIP = {"neutral": 1, "calm": 2, "happy": 3, "sad": 4, "angry": 5, "fearful": 6, "disgust": 7}
+            preload_models()
+            audio = generate_audio(text, prompt=f"refs/{REFERENCE_CLIP[style]:02d}.wav")
+            """, note="emotional speech generation (VALL-E X, Bark): the style of the voice produced, not a person's emotion"),
     )

@@ -82,6 +82,23 @@ class EmotionRecognitionCall(CatalogueCallRule):
             rek = boto3.client("rekognition")
             resp = rek.detect_faces(Image={"Bytes": data}, Attributes=["ALL"])
             """, line=3),
+        Invalid("""
+            from hume import HumeBatchClient
+            from hume.models.config import FaceConfig, ProsodyConfig
+            client = HumeBatchClient(api_key)
+            job = client.submit_job([video_url], [FaceConfig(identify_faces=True), ProsodyConfig()])
+            """, line=4, note="Hume AI expression measurement of faces and voices"),
+        Invalid("""
+            from aniemore.recognizers.voice import VoiceRecognizer
+            from aniemore.models import HuggingFaceModel
+            vr = VoiceRecognizer(model=HuggingFaceModel.Voice.WavLM, device="cpu")
+            label = vr.recognize("call.wav", return_single_label=True)
+            """, line=4, note="Aniemore speech emotion recognition"),
+        Invalid("""
+            from src.fermodel import FERModel
+            model = FERModel(["calm", "anger", "happiness"], verbose=True)
+            model.predict("image_data/sample_happy_image.png")
+            """, line=3, note="EmoPy, imported from its repository root"),
         Invalid(
             """
             from deepface import DeepFace

@@ -90,6 +90,25 @@ class SyntheticMediaCall(CatalogueCallRule):
             result = frame_face_swapper.swap_face(source_face, target_face, temp_frame)
             """, line=2, note="Deep-Live-Cam (roop's layout)"),
         Invalid("""
+            from util.videoswap import video_swap
+            video_swap(opt.video_path, latend_id, model, app, opt.output_path, temp_results_dir=opt.temp_path)
+            """, line=2, note="SimSwap: a source identity swapped into every frame of a video"),
+        Invalid("""
+            from network.AEI_Net import AEI_Net
+            G = AEI_Net(args.backbone, num_blocks=args.num_blocks, c_id=512)
+            """, line=2, note="GHOST / FaceShifter face-swap generator"),
+        Invalid("""
+            from musetalk.utils.utils import load_all_model
+            audio_processor, vae, unet, pe = load_all_model()
+            """, line=2, note="MuseTalk lip-sync"),
+        Invalid("""
+            from encoder import inference as encoder
+            from synthesizer.inference import Synthesizer
+            synthesizer = Synthesizer(syn_model_fpath)
+            embed = encoder.embed_utterance(encoder.preprocess_wav(reference_path))
+            specs = synthesizer.synthesize_spectrograms([text], [embed])
+            """, line=5, note="Real-Time-Voice-Cloning: speech conditioned on a reference speaker's embedding"),
+        Invalid("""
             from demo import load_checkpoints, make_animation
             generator, kp_detector = load_checkpoints(config_path="config/vox-256.yaml", checkpoint_path=ckpt)
             frames = make_animation(source_image, driving_video, generator, kp_detector, relative=True)
@@ -125,6 +144,11 @@ class SyntheticMediaCall(CatalogueCallRule):
             model = ChatterboxTTS.from_pretrained(device="cpu")
             wav = model.generate("Your order has shipped.")
             """, note="the model's own voice, no reference recording"),
+        Valid("""
+            from synthesizer.inference import Synthesizer
+            synthesizer = Synthesizer(model_path)
+            specs = synthesizer.synthesize_spectrograms([text], [STOCK_SPEAKER])
+            """, note="a stored stock speaker, no embedding of a recording in this file"),
         Valid("""
             from TTS.api import TTS
             tts = TTS("tts_models/en/ljspeech/tacotron2-DDC")
@@ -199,6 +223,9 @@ class SyntheticModelArtefact(ArtefactLiteralRule):
                 "warping": "weights/warping_spade.onnx",
             }
             """, line=2, note="LivePortrait's networks: a portrait driven by another face's motion"),
+        Invalid("""
+            model, config = load_custom_model_from_hf("Plachta/Seed-VC", "DiT_seed_v2_uvit_whisper_small_wavenet_bigvgan_pruned.pth", "config_dit_mel_seed_uvit_whisper_small_wavenet.yml")
+            """, line=1, note="Seed-VC voice conversion, through a project's own download helper"),
     )
     VALID = (
         Valid("""

@@ -98,6 +98,13 @@ class SyntheticMediaCall(CatalogueCallRule):
             G = AEI_Net(args.backbone, num_blocks=args.num_blocks, c_id=512)
             """, line=2, note="GHOST / FaceShifter face-swap generator"),
         Invalid("""
+            from models import Wav2Lip
+            def load_model(path):
+                model = Wav2Lip()
+                model.load_state_dict(torch.load(path)["state_dict"])
+                return model.eval()
+            """, line=3, note="the Wav2Lip lip-sync generator"),
+        Invalid("""
             from musetalk.utils.utils import load_all_model
             audio_processor, vae, unet, pe = load_all_model()
             """, line=2, note="MuseTalk lip-sync"),

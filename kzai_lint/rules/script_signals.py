@@ -1,5 +1,7 @@
 """KZ306/KZ305 signals in JavaScript and TypeScript: the browser libraries and vendor SDKs that
-recognise emotions or estimate age, sex or ethnicity from a face (catalogue `script_signals`)."""
+recognise emotions or estimate age, sex or ethnicity from a face (catalogue `script_signals`);
+and the same vendors' REST parameters in Python, where `requests` or `httpx` calls the API and no
+library call shows what is asked for."""
 from __future__ import annotations
 
 import functools
@@ -18,7 +20,9 @@ from kzai_lint.rules._vocabulary import collapse
 from kzai_lint.sources.config_tree import line_offsets, span_from_offsets
 
 _SCRIPTS = frozenset({FileKind.JAVASCRIPT})
-_KEYS = frozenset({"name", "keywords", "pattern", "requires", "unless", "capability", "verified_in"})
+_PYTHON_SOURCE = frozenset({FileKind.PYTHON})
+_KEYS = frozenset({"name", "keywords", "pattern", "requires", "unless", "capability", "languages", "verified_in"})
+LANGUAGES = frozenset({"javascript", "python"})
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class ScriptSignal:
     unless: re.Pattern[str] | None
     capability: str
     gate: Prefilter  # its keywords: the prefilter's words, asked again by the rule
+    languages: frozenset[str] = frozenset({"javascript"})
 
 
 def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
@@ -45,6 +50,9 @@ def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
             raise CatalogueError(f"{where}: needs keywords (the words every match contains)")
         if entry.get("capability") not in catalogue.capabilities:
             raise CatalogueError(f"{where}: unknown capability {entry.get('capability')!r}")
+        languages = frozenset(str(x) for x in entry.get("languages") or ("javascript",))
+        if not languages or languages - LANGUAGES:
+            raise CatalogueError(f"{where}: languages must be among {sorted(LANGUAGES)}")
         try:
             out.append(ScriptSignal(
                 str(entry["name"]),
@@ -54,6 +62,7 @@ def load_script_signals(catalogue: Catalogue) -> tuple[ScriptSignal, ...]:
                 regex_cache.compile(str(entry["unless"]), re.IGNORECASE) if entry.get("unless") else None,
                 str(entry["capability"]),
                 Prefilter(keywords),
+                languages,
             ))
         except re.error as exc:
             raise CatalogueError(f"{where}: bad pattern: {exc}") from exc
@@ -64,23 +73,34 @@ class ScriptSignalRule(DocumentRule):
     """Catalogue `script_signals` whose capability has this rule's code, one finding per signal
     and file (its first use). Comments are not read and library bundles are skipped."""
 
+    LANGUAGE = "javascript"
+
     @functools.cached_property
     def _signals(self) -> list[ScriptSignal]:
-        return [s for s in load_script_signals(self.catalogue) if self.catalogue.capabilities[s.capability].code == self.meta.code]
+        return [s for s in load_script_signals(self.catalogue) if self.LANGUAGE in s.languages and self.catalogue.capabilities[s.capability].code == self.meta.code]
 
     def keywords(self) -> Iterable[str] | None:
         return {k for s in self._signals for k in s.keywords}
 
-    def check(self, ctx: FileContext) -> Iterator[Hit]:
+    def _code(self, ctx: FileContext) -> str | None:
+        """The text the signals are searched in: a script's code without comments."""
         script: Any = ctx.document
         if script is None or script.bundled:
+            return None
+        return str(script.code)
+
+    def _first_match(self, signal: ScriptSignal, code: str) -> re.Match[str] | None:
+        return signal.pattern.search(code)
+
+    def check(self, ctx: FileContext) -> Iterator[Hit]:
+        code = self._code(ctx)
+        if code is None:
             return
-        code = script.code
         lowered = code.lower()
         for signal in self._signals:
             if not signal.gate.may_match_lowered(lowered):
                 continue  # the prefilter's words, asked again: the same answer with or without it
-            match = signal.pattern.search(code)
+            match = self._first_match(signal, code)
             if match is None:
                 continue
             if signal.requires is not None and not signal.requires.search(code):
@@ -261,4 +281,135 @@ class ScriptFaceAttributes(ScriptSignalRule):
             // faceapi.nets.ageGenderNet.loadFromUri('/models')  (removed: we only detect faces)
             export const find = (img) => faceapi.detectAllFaces(img)
             """}, note="the attribute model is commented out"),
+    )
+
+
+class _PythonRequestSignalRule(ScriptSignalRule):
+    """The signals marked `python`, in Python source: a vendor's REST API called with an HTTP
+    client, whose request parameters say what is asked for. A match on a comment line is not
+    read (the request it described is not the code)."""
+
+    LANGUAGE = "python"
+
+    def _code(self, ctx: FileContext) -> str | None:
+        return ctx.text
+
+    def _first_match(self, signal: ScriptSignal, code: str) -> re.Match[str] | None:
+        for match in signal.pattern.finditer(code):
+            line_start = code.rfind("\n", 0, match.start()) + 1
+            if not code[line_start : match.start()].lstrip().startswith("#"):
+                return match
+        return None
+
+
+FACEPP_WEBCAM = """
+import cv2
+import requests
+
+http_url = "https://api-us.faceplusplus.com/facepp/v3/detect"
+data = {"api_key": key, "api_secret": secret, "return_attributes": "gender,age,smiling,emotion"}
+cap = cv2.VideoCapture(0)
+while True:
+    ok, frame = cap.read()
+    files = {"image_file": cv2.imencode(".jpg", frame)[1].tobytes()}
+    faces = requests.post(http_url, data=data, files=files).json()["faces"]
+"""
+
+
+class PythonRequestEmotionRecognition(_PythonRequestSignalRule):
+    """Emotion recognition through a vendor's face API called over HTTP from Python.
+
+    ## What it finds
+    In Python source, the request parameters of a face API that return emotions: Azure Face
+    `returnFaceAttributes` with `emotion`, and Face++ (`faceplusplus.com/facepp/v3/detect`)
+    `return_attributes` with `emotion`, sent with `requests`, `httpx`, `urllib` or any other
+    client (the catalogue's `script_signals` marked `python`). Library calls of the same
+    vendors (the Azure SDK, boto3's Rekognition) are the library-call rule's. One finding per
+    signal and file; comment lines are not read.
+
+    ## Why it matters
+    The service determines the emotions of the people in the images sent to it, which Article
+    17(3)(6) prohibits without their consent.
+
+    ## Mitigation
+    Ask for and record consent before images are sent, and declare the lawful basis; or ask the
+    API for face detection only.
+
+    ## Suppression
+    `# kzai: ignore[KZ306] <reason>` on the line or on the line before.
+    """
+
+    meta = RuleMeta(id="KZ306/http-api", code="KZ306", kinds=_PYTHON_SOURCE, confidence=Confidence.HIGH)
+    INVALID = (
+        Invalid(FACEPP_WEBCAM, line=5, note="Face++ detect with the emotion attribute"),
+        Invalid("""
+            import requests
+            face_api_url = "https://westeurope.api.cognitive.microsoft.com/face/v1.0/detect"
+            params = {
+                "returnFaceId": "true",
+                "returnFaceAttributes": "age,gender,emotion",
+            }
+            response = requests.post(face_api_url, params=params, headers=headers, data=image)
+            """, line=5, note="Azure Face REST"),
+    )
+    VALID = (
+        Valid("""
+            import requests
+            http_url = "https://api-us.faceplusplus.com/facepp/v3/detect"
+            data = {"api_key": key, "api_secret": secret, "return_landmark": 1}
+            faces = requests.post(http_url, data=data, files=files).json()["faces"]
+            """, note="face detection and landmarks only"),
+        Valid("""
+            import requests
+            # v1 sent "returnFaceAttributes": "emotion"; removed, we only count faces
+            params = {"returnFaceId": "false"}
+            response = requests.post(face_api_url, params=params, data=image)
+            """, note="the emotion attribute only in a comment"),
+        Valid("""
+            def describe(task):
+                options = {"return_attributes": "emotion,summary"}
+                return llm.run(task, **options)
+            """, note="the parameter name of another API: no Face++ in the file"),
+    )
+
+
+class PythonRequestFaceAttributes(_PythonRequestSignalRule):
+    """Age, sex or ethnicity estimated by a vendor's face API called over HTTP from Python.
+
+    ## What it finds
+    In Python source, the request parameters of a face API that return a person's ethnicity, age
+    or sex: Face++ `return_attributes` with `ethnicity`, `age` or `gender`, and Azure Face
+    `returnFaceAttributes` with `age` or `gender` (the catalogue's `script_signals` marked
+    `python`). One finding per signal and file; comment lines are not read.
+
+    ## Why it matters
+    Inferring ethnicity from a face is biometric categorisation by race, which Article 17(3)(5)
+    prohibits; estimating age and sex from a face categorises people by biometric data, a
+    personal-characteristics inference that the risk classification of Article 17(1) must take
+    into account (warning).
+
+    ## Mitigation
+    Remove the attributes from the request, or declare the purpose and the lawful basis and keep
+    the output away from decisions about people.
+
+    ## Suppression
+    `# kzai: ignore[KZ305] <reason>` on the line or on the line before.
+    """
+
+    meta = RuleMeta(id="KZ305/http-api", code="KZ305", kinds=_PYTHON_SOURCE, confidence=Confidence.HIGH)
+    INVALID = (
+        Invalid("""
+            import requests
+            FACEPP = "https://api-us.faceplusplus.com/facepp/v3/detect"
+            def ethnicity(image_path):
+                payload = {"api_key": KEY, "api_secret": SECRET, "return_attributes": "ethnicity"}
+                return requests.post(FACEPP, data=payload, files={"image_file": open(image_path, "rb")}).json()
+            """, line=4, note="Face++ ethnicity"),
+    )
+    VALID = (
+        Valid("""
+            import requests
+            FACEPP = "https://api-us.faceplusplus.com/facepp/v3/compare"
+            result = requests.post(FACEPP, data={"api_key": KEY, "api_secret": SECRET, "face_token1": a, "face_token2": b})
+            """, note="face comparison, no attributes asked for"),
     )

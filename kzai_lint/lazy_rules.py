@@ -218,18 +218,35 @@ _SETTINGS_KEYS: dict[int, tuple[Any, str]] = {}
 
 def _settings_key(settings: Any, options: Any, catalogue: str) -> str:
     """A hash of every settings value, the rule's options and the catalogue's identity: keywords
-    may depend on any of them."""
+    may depend on any of them. Not on where the settings were read (`PLACE_FIELDS`): the
+    built-in rules' keywords and requirements depend on configured values only (a test checks
+    every rule), and with the scanned root in the key every repository got its own ~90 KB
+    section, until the index reached its 4 MiB bound and reading it cost ~7 ms of every run."""
     from kzai_lint.canonical import canonical
     from kzai_lint.digest import blake2b
 
     known = _SETTINGS_KEYS.get(id(settings))
     if known is None or known[0] is not settings:
-        text = repr(canonical(settings))
+        text = repr(canonical(placeless(settings)))
         known = _SETTINGS_KEYS[id(settings)] = (settings, text)
         while len(_SETTINGS_KEYS) > 8:
             del _SETTINGS_KEYS[next(iter(_SETTINGS_KEYS))]
     text = known[1] + "\0" + repr(canonical(options)) + "\0" + catalogue
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+PLACE_FIELDS = ("root", "config_path")
+
+
+def placeless(settings: Any) -> Any:
+    """`settings` without the fields that say where they were read (`PLACE_FIELDS`)."""
+    import dataclasses
+
+    if settings is None or isinstance(settings, type) or not dataclasses.is_dataclass(settings):
+        return settings
+    present = {f.name for f in dataclasses.fields(settings)}
+    changes = {name: None for name in PLACE_FIELDS if name in present}
+    return dataclasses.replace(settings, **changes) if changes else settings
 
 
 def _check(self: Rule, target: Any) -> Any:

@@ -452,3 +452,22 @@ def test_the_default_folder_follows_the_environment(tmp_path: Path, monkeypatch:
     assert startup_index.directory() == str(tmp_path / "home" / ".cache" / "kzai-lint")
     monkeypatch.setenv("KZAI_LINT_INDEX_DIR", " ")
     assert startup_index.directory() is None
+
+
+def test_builtin_requirements_do_not_depend_on_where_the_settings_were_read(tmp_path: Path) -> None:
+    """The index keys keywords and requirements by the settings without their place
+    (`lazy_rules.PLACE_FIELDS`), so repositories with the same configuration share a section:
+    that is only right while no built-in rule reads the root or the config file's path."""
+    import dataclasses
+
+    pack = registry.builtin_pack()
+    assert len(pack.rules) > 20
+    here = Settings(root=tmp_path / "a", consent_hooks=("app.consent.ok",), rule_options={"KZ302": {}})
+    there = dataclasses.replace(here, root=tmp_path / "b", config_path=tmp_path / "b" / "pyproject.toml")
+    for rule in pack.rules:
+        instance = rule(catalogue.load(), None) if isinstance(rule, type) else rule
+        for kind in sorted(instance.meta.kinds, key=lambda k: k.value):
+            assert instance.requirements_for(here, kind) == instance.requirements_for(there, kind), instance.meta.id
+    assert lazy_rules.placeless(here) == lazy_rules.placeless(there)
+    assert lazy_rules._settings_key(here, None, "c") == lazy_rules._settings_key(there, None, "c")
+    assert lazy_rules._settings_key(here, None, "c") != lazy_rules._settings_key(dataclasses.replace(here, consent_hooks=()), None, "c")

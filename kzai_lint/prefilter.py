@@ -111,13 +111,21 @@ the 81 MB of transformers + diffusers, one regex 0.43 s."""
 class _Matcher:
     """The compiled form of one keyword set (shared by every Prefilter with that set)."""
 
-    __slots__ = ("anywhere", "anywhere_regex", "bounded", "everything")
+    __slots__ = ("anywhere", "anywhere_regex", "bounded", "bounded_needles", "everything")
 
-    def __init__(self, anywhere: tuple[str, ...], bounded: re.Pattern[str] | None, anywhere_regex: re.Pattern[str] | None = None) -> None:
+    def __init__(self, anywhere: tuple[str, ...], bounded: re.Pattern[str] | None, anywhere_regex: re.Pattern[str] | None = None, bounded_needles: tuple[str, ...] | None = None) -> None:
         self.everything = "" in anywhere
         self.anywhere = anywhere
         self.anywhere_regex = anywhere_regex
         self.bounded = bounded
+        # A few word-start keywords are first looked for as plain substrings (every word-start
+        # match is one): `in` settles a text without them in ~1 us, where the word-start regex
+        # stops at every non-alphanumeric character (~45 us on a 3.5 KB file).
+        self.bounded_needles = bounded_needles
+
+    def _bounded_may_occur(self, lowered: str) -> bool:
+        needles = self.bounded_needles
+        return self.bounded is not None and (needles is None or any(needle in lowered for needle in needles))
 
     def matches(self, lowered: str) -> bool:
         if self.everything:
@@ -129,7 +137,7 @@ class _Matcher:
             for word in self.anywhere:
                 if word in lowered:
                     return True
-        return self.bounded is not None and self.bounded.search(" " + lowered) is not None
+        return self._bounded_may_occur(lowered) and self.bounded.search(" " + lowered) is not None  # type: ignore[union-attr]
 
     def found(self, lowered: str) -> set[str]:
         """`Prefilter.found_words`. Each search starts one character after the last match began:
@@ -142,8 +150,8 @@ class _Matcher:
             words.update("*" + word for word in _all_matches(self.anywhere_regex, lowered, 0))
         else:
             words.update("*" + word for word in self.anywhere if word in lowered)
-        if self.bounded is not None:
-            words.update(word[1:] for word in _all_matches(self.bounded, " " + lowered, 0))
+        if self._bounded_may_occur(lowered):
+            words.update(word[1:] for word in _all_matches(self.bounded, " " + lowered, 0))  # type: ignore[arg-type]
         return words
 
 
@@ -167,7 +175,9 @@ def _matcher(words: frozenset[str]) -> _Matcher:
     anywhere, pattern, anywhere_trie = startup_index.get(key, lambda: _planned(words))
     many = (len(anywhere) >= ANYWHERE_REGEX_FROM or any(WORD_END in w for w in anywhere)) and "" not in anywhere
     anywhere_regex = regex_cache.compile(anywhere_trie or "(?!x)x") if many else None
-    return _Matcher(tuple(anywhere), regex_cache.compile(pattern) if pattern is not None else None, anywhere_regex)
+    bounded_words = [w.rstrip(WORD_END) for w in words if not w.startswith("*")]
+    needles = tuple(bounded_words) if len(bounded_words) < ANYWHERE_REGEX_FROM else None
+    return _Matcher(tuple(anywhere), regex_cache.compile(pattern) if pattern is not None else None, anywhere_regex, needles)
 
 
 def _planned(words: Iterable[str]) -> tuple[list[str], str | None, str | None]:

@@ -160,35 +160,12 @@ class _Patterns:
         words = {*self._literals, *(w for _, ws in self._re if ws for w in ws), *(w for _, ws in self._prose if ws for parts in ws for w in parts)}
         self._gate = Prefilter(["*" + w for w in words]) if len(words) >= LITERAL_GATE_FROM else None
 
-    def _regex(self, pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        """A `re:` pattern compiled, with its variant without case folding for ASCII texts if it
-        is one `(?i:...)` group (`_unfolded`)."""
-        key = "re:" + pattern
+    def _once(self, key: str, make: Callable[[], Any]) -> Any:
+        """What `make` builds, made on first use and kept under `key` (see the class docstring)."""
         found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[key] = (regex_cache.compile(pattern), _unfolded(pattern))
-        return found  # type: ignore[no-any-return]
-
-    def _prose_regex(self, pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        """A `prose:` pattern compiled case-insensitively, with its case-sensitive variant for
-        ASCII texts when that matches alike (`_case_sensitive`)."""
-        key = "prose:" + pattern
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = (regex_cache.compile(pattern, re.IGNORECASE), _case_sensitive(pattern))
-        return found  # type: ignore[no-any-return]
-
-    def _named(self, key: str, source: str) -> re.Pattern[str]:
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = regex_cache.compile(source)
-        return found  # type: ignore[no-any-return]
-
-    def _distincts(self) -> tuple[_Distinct, ...]:
-        found = self._compiled.get("distinct:")
-        if found is None:
-            found = self._compiled["distinct:"] = tuple(_Distinct(body) for body in self._distinct_bodies)
-        return found  # type: ignore[no-any-return]
+            found = self._compiled[key] = make()
+        return found
 
     def holds(self, texts: _Texts) -> bool:
         low = texts.lowered
@@ -199,24 +176,25 @@ class _Patterns:
             ascii_only = low.isascii()
             for pattern, words in self._re:
                 if _may_hold(words, low, found):
-                    folded, plain = self._regex(pattern)
+                    # with its variant without case folding for ASCII texts, if it is one `(?i:...)` group
+                    folded, plain = self._once("re:" + pattern, lambda: (regex_cache.compile(pattern), _unfolded(pattern)))
                     if (plain if plain is not None and ascii_only else folded).search(low):
                         return True
-        if self._distinct_bodies and any(distinct.holds(low) for distinct in self._distincts()):
+        if self._distinct_bodies and any(distinct.holds(low) for distinct in self._once("distinct:", lambda: tuple(_Distinct(body) for body in self._distinct_bodies))):
             return True
         if self._prose:
             prose = texts.prose
             ascii_only = prose.isascii()
             for pattern, words in self._prose:
                 if _may_hold_all(words, low, found):
-                    folded, plain = self._prose_regex(pattern)
+                    folded, plain = self._once("prose:" + pattern, lambda: (regex_cache.compile(pattern, re.IGNORECASE), _case_sensitive(pattern)))
                     if (plain if plain is not None and ascii_only else folded).search(prose):
                         return True
         if self._def_source is not None:
-            definitions = self._named("def:", self._def_source)
+            definitions = self._once("def:", lambda: regex_cache.compile(self._def_source))
             if any(definitions.fullmatch(name) for name in texts.names):
                 return True
-        return self._token_source is not None and self._named("token:", self._token_source).search(texts.snake) is not None
+        return self._token_source is not None and self._once("token:", lambda: regex_cache.compile(self._token_source)).search(texts.snake) is not None
 
 
 def _unfolded(pattern: str) -> re.Pattern[str] | None:
